@@ -1,0 +1,74 @@
+// Command conform tests SuperOffice NetServer SOAP endpoints against their
+// WSDL contract. This file only parses flags and calls; the work is done in
+// internal/.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/conform-dev/conform/internal/cli"
+)
+
+const usage = `conform: contract tests for SuperOffice NetServer SOAP services
+
+Usage:
+  conform validate [--op Agent.Operation] [--dir request|response] [--max-size N] FILE...
+  conform schemas extract --wsdl FILE|URL [--wsdl ...] --out DIR
+  conform ops [Agent]
+
+Exit codes: 0 conformant, 1 contract failures, 2 usage or configuration
+error, 3 endpoint unreachable or other infrastructure error.
+`
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, usage)
+		if len(args) == 0 {
+			return cli.ExitUsage
+		}
+		return cli.ExitOK
+	}
+	cmd, rest := args[0], args[1:]
+	fs := flag.NewFlagSet("conform "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	switch cmd {
+	case "validate":
+		op := fs.String("op", "", "operation, as Agent.Operation (inferred from the Body when omitted)")
+		dir := fs.String("dir", "", "request or response (inferred when omitted)")
+		maxSize := fs.Int64("max-size", 10<<20, "largest message accepted, in bytes")
+		if fs.Parse(rest) != nil {
+			return cli.ExitUsage
+		}
+		return cli.Validate(cli.ValidateOptions{Op: *op, Dir: *dir, MaxSize: *maxSize, Files: fs.Args()}, stdout, stderr)
+	case "schemas":
+		if len(rest) == 0 || rest[0] != "extract" {
+			fmt.Fprintf(stderr, "conform schemas: want a subcommand: extract\n")
+			return cli.ExitUsage
+		}
+		var wsdls multi
+		fs.Var(&wsdls, "wsdl", "WSDL file or URL (…/User.svc?singleWsdl); repeatable")
+		out := fs.String("out", "", "folder to write into (one subfolder per service)")
+		if fs.Parse(rest[1:]) != nil {
+			return cli.ExitUsage
+		}
+		return cli.Extract(wsdls, *out, stdout, stderr)
+	case "ops":
+		if fs.Parse(rest) != nil {
+			return cli.ExitUsage
+		}
+		return cli.Ops(fs.Args(), stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "conform: unknown command %q\n\n%s", cmd, usage)
+	return cli.ExitUsage
+}

@@ -1,0 +1,194 @@
+// Package cli carries out conform's commands for cmd/conform: it reads the
+// inputs a command names, calls the packages that do the work, prints what
+// a user sees, and returns the exit code DESIGN.md fixes.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/conform-dev/conform/internal/contract"
+	"github.com/conform-dev/conform/internal/validate"
+)
+
+// Exit codes.
+const (
+	ExitOK       = 0 // conformant
+	ExitFailures = 1 // contract failures
+	ExitUsage    = 2 // usage or configuration error
+	ExitInfra    = 3 // endpoint unreachable or other infrastructure error
+)
+
+// ValidateOptions are the inputs of `conform validate`.
+type ValidateOptions struct {
+	Op, Dir string
+	MaxSize int64
+	Files   []string
+}
+
+// FormatFinding is one output line of `conform validate`.
+func FormatFinding(file string, f validate.Finding) string {
+	s := fmt.Sprintf("%s:%d: %s %s", file, f.Line, f.Check, f.Message)
+	if f.Path != "" {
+		s += " [" + f.Path + "]"
+	}
+	return s
+}
+
+// Validate runs `conform validate`.
+func Validate(o ValidateOptions, stdout, stderr io.Writer) int {
+	if len(o.Files) == 0 {
+		fmt.Fprintln(stderr, "conform validate: name at least one FILE (an envelope to check); see conform --help")
+		return ExitUsage
+	}
+	if o.MaxSize <= 0 {
+		fmt.Fprintf(stderr, "conform validate: --max-size %d: want a positive number of bytes\n", o.MaxSize)
+		return ExitUsage
+	}
+	v, err := validate.Default()
+	if err != nil {
+		fmt.Fprintf(stderr, "conform validate: %v\n", err)
+		return ExitInfra
+	}
+	v2 := *v
+	v2.MaxSize = o.MaxSize
+	target, err := v2.ParseOp(o.Op, o.Dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "conform validate: %v\n", err)
+		return ExitUsage
+	}
+	code := ExitOK
+	for _, file := range o.Files {
+		f, err := os.Open(file)
+		if err != nil {
+			fmt.Fprintf(stderr, "conform validate: cannot read %s: %v\n", file, errors.Unwrap(err))
+			code = ExitUsage
+			continue
+		}
+		r, err := v2.ValidateReader(f, target)
+		f.Close()
+		if err != nil {
+			fmt.Fprintf(stderr, "conform validate: cannot read %s: %v\n", file, err)
+			code = ExitUsage
+			continue
+		}
+		for _, fd := range r.Findings {
+			fmt.Fprintln(stdout, FormatFinding(file, fd))
+		}
+		if r.Failed() && code == ExitOK {
+			code = ExitFailures
+		}
+	}
+	return code
+}
+
+// Extract runs `conform schemas extract`.
+func Extract(wsdls []string, out string, stdout, stderr io.Writer) int {
+	if len(wsdls) == 0 || out == "" {
+		fmt.Fprintln(stderr, "conform schemas extract: want --wsdl FILE|URL (one or more) and --out DIR")
+		return ExitUsage
+	}
+	for _, w := range wsdls {
+		data, code, err := readWSDL(w)
+		if err != nil {
+			fmt.Fprintf(stderr, "conform schemas extract: %v\n", err)
+			return code
+		}
+		ex, err := contract.Extract(w, data)
+		if err != nil {
+			fmt.Fprintf(stderr, "conform schemas extract: %v\n", err)
+			return ExitUsage
+		}
+		dir, err := ex.Write(out)
+		if err != nil {
+			fmt.Fprintf(stderr, "conform schemas extract: cannot write %s: %v\n", out, err)
+			return ExitUsage
+		}
+		fmt.Fprintf(stdout, "%s: %s, %d operations, SOAP %s, %d schemas → %s\n", w, ex.Contract.Service, len(ex.Contract.Operations), ex.Contract.SOAPVersion, len(ex.Contract.Schemas), dir)
+	}
+	return ExitOK
+}
+
+// maxWSDL bounds a WSDL read from a URL or a file (64 MiB).
+const maxWSDL = 64 << 20
+
+func readWSDL(src string) ([]byte, int, error) {
+	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, src, nil)
+		if err != nil {
+			return nil, ExitUsage, fmt.Errorf("--wsdl %s: %v", src, err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return nil, ExitInfra, fmt.Errorf("--wsdl %s: cannot fetch it: %v", src, err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return nil, ExitInfra, fmt.Errorf("--wsdl %s: HTTP %s (is it the …/Agent.svc?singleWsdl address?)", src, resp.Status)
+		}
+		data, err := io.ReadAll(io.LimitReader(resp.Body, maxWSDL+1))
+		if err != nil {
+			return nil, ExitInfra, fmt.Errorf("--wsdl %s: %v", src, err)
+		}
+		if len(data) > maxWSDL {
+			return nil, ExitUsage, fmt.Errorf("--wsdl %s: larger than %d bytes", src, maxWSDL)
+		}
+		return data, ExitOK, nil
+	}
+	f, err := os.Open(src)
+	if err != nil {
+		return nil, ExitUsage, fmt.Errorf("--wsdl %s: cannot read it: %v", src, errors.Unwrap(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxWSDL+1))
+	if err != nil {
+		return nil, ExitUsage, fmt.Errorf("--wsdl %s: %v", src, err)
+	}
+	if len(data) > maxWSDL {
+		return nil, ExitUsage, fmt.Errorf("--wsdl %s: larger than %d bytes", filepath.Base(src), maxWSDL)
+	}
+	return data, ExitOK, nil
+}
+
+// Ops runs `conform ops`: the operations of the embedded contracts.
+func Ops(services []string, stdout, stderr io.Writer) int {
+	v, err := validate.Default()
+	if err != nil {
+		fmt.Fprintf(stderr, "conform ops: %v\n", err)
+		return ExitInfra
+	}
+	want := map[string]bool{}
+	for _, s := range services {
+		if v.Contract(s) == nil {
+			fmt.Fprintf(stderr, "conform ops: no service %q (have %s)\n", s, serviceList(v))
+			return ExitUsage
+		}
+		want[s] = true
+	}
+	for _, c := range v.Contracts() {
+		if len(want) > 0 && !want[c.Service] {
+			continue
+		}
+		for _, op := range c.Operations {
+			fmt.Fprintf(stdout, "%s.%s\t%s → %s\n", c.Service, op.Name, op.Input.Body.Name, op.Output.Body.Name)
+		}
+	}
+	return ExitOK
+}
+
+func serviceList(v *validate.Validator) string {
+	var s []string
+	for _, c := range v.Contracts() {
+		s = append(s, c.Service)
+	}
+	return strings.Join(s, ", ")
+}

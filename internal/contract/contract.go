@@ -1,0 +1,324 @@
+// Package contract owns the WSDL model conform tests against: per service
+// its binding, SOAP version and operations (soapAction, body and header
+// elements of input and output), and the extraction of the WSDL's inline
+// schemas into standalone XSD files with a contract manifest.
+package contract
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"strings"
+)
+
+// Namespaces conform reads in a WSDL.
+const (
+	NSWSDL   = "http://schemas.xmlsoap.org/wsdl/"
+	NSSOAP11 = "http://schemas.xmlsoap.org/wsdl/soap/"
+	NSSOAP12 = "http://schemas.xmlsoap.org/wsdl/soap12/"
+	NSXSD    = "http://www.w3.org/2001/XMLSchema"
+)
+
+// QName is a namespaced XML name.
+type QName struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+}
+
+func (q QName) String() string { return "{" + q.Namespace + "}" + q.Name }
+
+// Header is a header block the binding declares for a message.
+type Header struct {
+	Part    string `json:"part"`
+	Element QName  `json:"element"`
+}
+
+// Message is one direction of an operation as the binding sends it.
+type Message struct {
+	Body    QName    `json:"body"`
+	Headers []Header `json:"headers"`
+}
+
+// Operation is one operation of the binding.
+type Operation struct {
+	Name       string  `json:"name"`
+	SOAPAction string  `json:"soapAction"`
+	Input      Message `json:"input"`
+	Output     Message `json:"output"`
+}
+
+// SchemaFile is one extracted XSD: the namespace it defines and its file.
+type SchemaFile struct {
+	Namespace string `json:"namespace"`
+	File      string `json:"file"`
+}
+
+// Contract is one WSDL service binding, as conform tests it.
+type Contract struct {
+	// Service is the agent name (the portType's name: "User", "SoPrincipal").
+	Service         string       `json:"service"`
+	Binding         string       `json:"binding"`
+	SOAPVersion     string       `json:"soapVersion"` // "1.1" or "1.2"
+	TargetNamespace string       `json:"targetNamespace"`
+	Address         string       `json:"address,omitempty"`
+	WSDLSHA256      string       `json:"wsdlSha256"`
+	WSDLFile        string       `json:"wsdlFile"`
+	SchemaWrapper   string       `json:"schemaWrapper"`
+	Schemas         []SchemaFile `json:"schemas"`
+	Operations      []Operation  `json:"operations"`
+}
+
+// Direction of a message.
+type Direction string
+
+// Directions.
+const (
+	Request  Direction = "request"
+	Response Direction = "response"
+)
+
+// Message returns the operation's message in direction d.
+func (o *Operation) Message(d Direction) Message {
+	if d == Response {
+		return o.Output
+	}
+	return o.Input
+}
+
+// Op finds an operation by name.
+func (c *Contract) Op(name string) *Operation {
+	for i := range c.Operations {
+		if c.Operations[i].Name == name {
+			return &c.Operations[i]
+		}
+	}
+	return nil
+}
+
+// ByBody finds the first operation whose input or output body is el, and
+// the direction it was found in.
+func (c *Contract) ByBody(el QName) (*Operation, Direction) {
+	for i := range c.Operations {
+		o := &c.Operations[i]
+		if o.Input.Body == el {
+			return o, Request
+		}
+		if o.Output.Body == el {
+			return o, Response
+		}
+	}
+	return nil, ""
+}
+
+// ByAction finds the operation with the given soapAction.
+func (c *Contract) ByAction(action string) *Operation {
+	for i := range c.Operations {
+		if c.Operations[i].SOAPAction == action {
+			return &c.Operations[i]
+		}
+	}
+	return nil
+}
+
+// ManifestFile is the name of the contract manifest in a service folder.
+const ManifestFile = "contract.json"
+
+// Load reads a service's contract manifest from dir in fsys.
+func Load(fsys fs.FS, dir string) (*Contract, error) {
+	data, err := fs.ReadFile(fsys, dir+"/"+ManifestFile)
+	if err != nil {
+		return nil, fmt.Errorf("contract %s: %w (regenerate with `conform schemas extract`)", dir, err)
+	}
+	var c Contract
+	if err := json.Unmarshal(data, &c); err != nil {
+		return nil, fmt.Errorf("contract %s/%s: %w", dir, ManifestFile, err)
+	}
+	if c.Service == "" || len(c.Operations) == 0 {
+		return nil, fmt.Errorf("contract %s/%s: no service or no operations", dir, ManifestFile)
+	}
+	return &c, nil
+}
+
+// FromWSDL reads the contract of the (first) SOAP binding in a WSDL.
+// source names the WSDL in errors.
+func FromWSDL(source string, data []byte) (*Contract, error) {
+	c, _, err := parse(source, data)
+	return c, err
+}
+
+func parse(source string, data []byte) (*Contract, *node, error) {
+	root, err := parseTree(source, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	if root.Name.Space != NSWSDL || root.Name.Local != "definitions" {
+		return nil, nil, &SourceError{source, root.Line, fmt.Sprintf("root element is {%s}%s, not a WSDL 1.1 wsdl:definitions", root.Name.Space, root.Name.Local)}
+	}
+	if imp := root.child(NSWSDL, "import"); imp != nil {
+		return nil, nil, &SourceError{source, imp.Line, "wsdl:import is not supported: give conform the single-file WSDL (…/Agent.svc?singleWsdl)"}
+	}
+	sum := sha256.Sum256(data)
+	c := &Contract{
+		TargetNamespace: root.attr("targetNamespace"),
+		WSDLSHA256:      hex.EncodeToString(sum[:]),
+	}
+	tns := c.TargetNamespace
+
+	// Messages: name → parts (part name → element).
+	type part struct {
+		name string
+		el   QName
+		line int
+	}
+	messages := map[string][]part{}
+	for _, m := range root.children(NSWSDL, "message") {
+		var parts []part
+		for _, p := range m.children(NSWSDL, "part") {
+			if p.attr("element") == "" {
+				return nil, nil, &SourceError{source, p.Line, fmt.Sprintf("message %s part %s has no element attribute: conform supports document/literal only", m.attr("name"), p.attr("name"))}
+			}
+			q, err := p.resolve(p.attr("element"))
+			if err != nil {
+				return nil, nil, &SourceError{source, p.Line, err.Error()}
+			}
+			parts = append(parts, part{p.attr("name"), q, p.Line})
+		}
+		messages[m.attr("name")] = parts
+	}
+	lookupMsg := func(n *node, ref string) ([]part, error) {
+		q, err := n.resolve(ref)
+		if err != nil {
+			return nil, &SourceError{source, n.Line, err.Error()}
+		}
+		if q.Namespace != tns {
+			return nil, &SourceError{source, n.Line, fmt.Sprintf("message %s is outside the WSDL's target namespace", ref)}
+		}
+		parts, ok := messages[q.Name]
+		if !ok {
+			return nil, &SourceError{source, n.Line, fmt.Sprintf("message %s is not defined", ref)}
+		}
+		return parts, nil
+	}
+
+	// PortType operations: name → input/output message parts.
+	type ptOp struct{ in, out *node }
+	portTypes := map[string]map[string]ptOp{}
+	for _, pt := range root.children(NSWSDL, "portType") {
+		ops := map[string]ptOp{}
+		for _, o := range pt.children(NSWSDL, "operation") {
+			ops[o.attr("name")] = ptOp{o.child(NSWSDL, "input"), o.child(NSWSDL, "output")}
+		}
+		portTypes[pt.attr("name")] = ops
+	}
+
+	var binding *node
+	for _, b := range root.children(NSWSDL, "binding") {
+		if b.child(NSSOAP11, "binding") != nil || b.child(NSSOAP12, "binding") != nil {
+			binding = b
+			break
+		}
+	}
+	if binding == nil {
+		return nil, nil, &SourceError{source, root.Line, "no SOAP binding (soap:binding or soap12:binding) found"}
+	}
+	c.Binding = binding.attr("name")
+	soapNS := NSSOAP11
+	c.SOAPVersion = "1.1"
+	if binding.child(NSSOAP11, "binding") == nil {
+		soapNS = NSSOAP12
+		c.SOAPVersion = "1.2"
+	}
+	sb := binding.child(soapNS, "binding")
+	if style := sb.attr("style"); style != "" && style != "document" {
+		return nil, nil, &SourceError{source, sb.Line, fmt.Sprintf("binding style %q is not supported: conform tests document/literal bindings", style)}
+	}
+	ptName, err := binding.resolve(binding.attr("type"))
+	if err != nil {
+		return nil, nil, &SourceError{source, binding.Line, err.Error()}
+	}
+	c.Service = ptName.Name
+	ptOps, ok := portTypes[ptName.Name]
+	if !ok {
+		return nil, nil, &SourceError{source, binding.Line, fmt.Sprintf("binding type %s names no portType", binding.attr("type"))}
+	}
+
+	for _, bo := range binding.children(NSWSDL, "operation") {
+		name := bo.attr("name")
+		op := Operation{Name: name}
+		if so := bo.child(soapNS, "operation"); so != nil {
+			op.SOAPAction = so.attr("soapAction")
+			if st := so.attr("style"); st != "" && st != "document" {
+				return nil, nil, &SourceError{source, so.Line, fmt.Sprintf("operation %s has style %q: conform tests document/literal only", name, st)}
+			}
+		}
+		pto, ok := ptOps[name]
+		if !ok || pto.in == nil || pto.out == nil {
+			return nil, nil, &SourceError{source, bo.Line, fmt.Sprintf("operation %s is not a request-response operation of portType %s", name, ptName.Name)}
+		}
+		for _, dir := range []struct {
+			pt  *node
+			bn  *node
+			dst *Message
+		}{{pto.in, bo.child(NSWSDL, "input"), &op.Input}, {pto.out, bo.child(NSWSDL, "output"), &op.Output}} {
+			parts, err := lookupMsg(dir.pt, dir.pt.attr("message"))
+			if err != nil {
+				return nil, nil, err
+			}
+			if dir.bn == nil {
+				return nil, nil, &SourceError{source, bo.Line, fmt.Sprintf("operation %s lacks an input or output in the binding", name)}
+			}
+			body := dir.bn.child(soapNS, "body")
+			if body == nil {
+				return nil, nil, &SourceError{source, dir.bn.Line, fmt.Sprintf("operation %s: no soap:body", name)}
+			}
+			if use := body.attr("use"); use != "" && use != "literal" {
+				return nil, nil, &SourceError{source, body.Line, fmt.Sprintf("operation %s: use=%q; conform supports literal only", name, use)}
+			}
+			bodyParts := parts
+			if ps := body.attr("parts"); ps != "" {
+				bodyParts = nil
+				for _, want := range strings.Fields(ps) {
+					for _, p := range parts {
+						if p.name == want {
+							bodyParts = append(bodyParts, p)
+						}
+					}
+				}
+			}
+			if len(bodyParts) != 1 {
+				return nil, nil, &SourceError{source, body.Line, fmt.Sprintf("operation %s: the body has %d parts; document/literal needs exactly one (WS-I BP R2201)", name, len(bodyParts))}
+			}
+			dir.dst.Body = bodyParts[0].el
+			dir.dst.Headers = []Header{}
+			for _, h := range dir.bn.children(soapNS, "header") {
+				hparts, err := lookupMsg(h, h.attr("message"))
+				if err != nil {
+					return nil, nil, err
+				}
+				found := false
+				for _, p := range hparts {
+					if p.name == h.attr("part") {
+						dir.dst.Headers = append(dir.dst.Headers, Header{Part: p.name, Element: p.el})
+						found = true
+					}
+				}
+				if !found {
+					return nil, nil, &SourceError{source, h.Line, fmt.Sprintf("operation %s: header part %s is not in message %s", name, h.attr("part"), h.attr("message"))}
+				}
+			}
+		}
+		c.Operations = append(c.Operations, op)
+	}
+	for _, svc := range root.children(NSWSDL, "service") {
+		for _, port := range svc.children(NSWSDL, "port") {
+			if b, err := port.resolve(port.attr("binding")); err == nil && b.Name == c.Binding {
+				if a := port.child(soapNS, "address"); a != nil {
+					c.Address = a.attr("location")
+				}
+			}
+		}
+	}
+	return c, root, nil
+}

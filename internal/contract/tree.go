@@ -1,0 +1,158 @@
+package contract
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"sort"
+)
+
+// node is an element of a parsed WSDL, with its in-scope namespace
+// declarations and its byte span in the source, so that inline schemas can
+// be copied verbatim.
+type node struct {
+	Name      xml.Name
+	Attr      []xml.Attr // without namespace declarations
+	Scope     map[string]string // prefix ("" = default) → namespace URI, all in scope
+	Own       map[string]string // the declarations on this element itself
+	Children  []*node
+	Start     int64 // offset of '<'
+	StartEnd  int64 // offset just past the start tag
+	End       int64 // offset just past the end tag
+	Line      int
+	SelfClose bool
+}
+
+func (n *node) attr(local string) string {
+	for _, a := range n.Attr {
+		if a.Name.Space == "" && a.Name.Local == local {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+func (n *node) children(space, local string) []*node {
+	var out []*node
+	for _, c := range n.Children {
+		if c.Name.Space == space && c.Name.Local == local {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (n *node) child(space, local string) *node {
+	if c := n.children(space, local); len(c) > 0 {
+		return c[0]
+	}
+	return nil
+}
+
+// resolve turns a QName attribute value ("tns:Foo") into a namespaced name.
+func (n *node) resolve(v string) (QName, error) {
+	prefix, local := "", v
+	if i := bytes.IndexByte([]byte(v), ':'); i >= 0 {
+		prefix, local = v[:i], v[i+1:]
+	}
+	ns, ok := n.Scope[prefix]
+	if !ok && prefix != "" {
+		return QName{}, fmt.Errorf("line %d: prefix %q of %q is not declared", n.Line, prefix, v)
+	}
+	return QName{Namespace: ns, Name: local}, nil
+}
+
+// SourceError is a problem in a WSDL, with its place.
+type SourceError struct {
+	Source string
+	Line   int
+	Msg    string
+}
+
+func (e *SourceError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.Source, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.Source, e.Msg)
+}
+
+// parseTree reads a whole WSDL. It refuses a DOCTYPE (and so any entity)
+// and anything that is not UTF-8.
+func parseTree(source string, data []byte) (*node, error) {
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.Strict = true
+	dec.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
+		return nil, fmt.Errorf("encoding %q is not supported; conform reads UTF-8 WSDLs only", label)
+	}
+	lineAt := lineIndex(data)
+	var root *node
+	var stack []*node
+	for {
+		off := dec.InputOffset()
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			line, _ := dec.InputPos()
+			return nil, &SourceError{source, line, "not well-formed XML: " + err.Error()}
+		}
+		switch t := tok.(type) {
+		case xml.Directive:
+			return nil, &SourceError{source, lineAt(off), "has a DOCTYPE or other declaration; conform refuses DTDs in a WSDL (they can pull in files or URLs): remove it"}
+		case xml.StartElement:
+			n := &node{Name: t.Name, Start: off, StartEnd: dec.InputOffset(), Line: lineAt(off), Own: map[string]string{}}
+			parentScope := map[string]string{}
+			if len(stack) > 0 {
+				parentScope = stack[len(stack)-1].Scope
+			}
+			n.Scope = make(map[string]string, len(parentScope)+2)
+			for k, v := range parentScope {
+				n.Scope[k] = v
+			}
+			for _, a := range t.Attr {
+				switch {
+				case a.Name.Space == "xmlns":
+					n.Own[a.Name.Local] = a.Value
+					n.Scope[a.Name.Local] = a.Value
+				case a.Name.Space == "" && a.Name.Local == "xmlns":
+					n.Own[""] = a.Value
+					n.Scope[""] = a.Value
+				default:
+					n.Attr = append(n.Attr, a)
+				}
+			}
+			n.SelfClose = bytes.HasSuffix(data[off:n.StartEnd], []byte("/>"))
+			if len(stack) > 0 {
+				p := stack[len(stack)-1]
+				p.Children = append(p.Children, n)
+			} else {
+				root = n
+			}
+			stack = append(stack, n)
+		case xml.EndElement:
+			n := stack[len(stack)-1]
+			n.End = dec.InputOffset()
+			stack = stack[:len(stack)-1]
+		}
+	}
+	if root == nil {
+		return nil, &SourceError{source, 0, "is empty: no root element"}
+	}
+	return root, nil
+}
+
+// lineIndex returns a function from byte offset to 1-based line.
+func lineIndex(data []byte) func(int64) int {
+	var starts []int64
+	starts = append(starts, 0)
+	for i, b := range data {
+		if b == '\n' {
+			starts = append(starts, int64(i+1))
+		}
+	}
+	return func(off int64) int {
+		return sort.Search(len(starts), func(i int) bool { return starts[i] > off })
+	}
+}

@@ -1,0 +1,37 @@
+// Package soap owns SOAP envelopes as conform sends and reads them: the
+// SOAP 1.1 and 1.2 namespaces, content types, and (as the suite grows)
+// building requests with the SuperOffice headers, faults, HTTP transport
+// and redaction of credentials.
+package soap
+
+// Envelope namespaces.
+const (
+	NS11 = "http://schemas.xmlsoap.org/soap/envelope/"
+	NS12 = "http://www.w3.org/2003/05/soap-envelope"
+)
+
+// Content types by SOAP version.
+const (
+	ContentType11 = "text/xml; charset=utf-8"
+	ContentType12 = "application/soap+xml; charset=utf-8"
+)
+
+// Version returns the SOAP version ("1.1", "1.2") of an envelope namespace,
+// or "" for any other namespace.
+func Version(ns string) string {
+	switch ns {
+	case NS11:
+		return "1.1"
+	case NS12:
+		return "1.2"
+	}
+	return ""
+}
+
+// Namespace returns the envelope namespace of a SOAP version.
+func Namespace(version string) string {
+	if version == "1.2" {
+		return NS12
+	}
+	return NS11
+}

@@ -1,0 +1,243 @@
+// Package validate checks one SOAP message against the contract of its
+// operation and direction: well-formedness and hardening (size, DTD,
+// encoding), the envelope against the binding's SOAP version and the
+// official envelope schema, every declared header block, and the Body's one
+// child, strictly, against the element the WSDL names. Every problem is a
+// Finding with a check ID from the catalog, a line and an element path.
+package validate
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/conform-dev/conform/internal/checks"
+	"github.com/conform-dev/conform/internal/contract"
+	"github.com/conform-dev/conform/internal/xsd"
+	"github.com/conform-dev/conform/schemas"
+)
+
+// DefaultMaxSize is the size limit for one message (10 MiB).
+const DefaultMaxSize = 10 << 20
+
+// Validator holds the contracts and their compiled schema sets. It is safe
+// for concurrent use; build it once per process.
+type Validator struct {
+	MaxSize   int64
+	contracts []*contract.Contract
+	sets      map[string]*xsd.Schema // by service
+	envelope  *xsd.Schema
+}
+
+var (
+	defaultOnce sync.Once
+	defaultV    *Validator
+	defaultErr  error
+)
+
+// Default returns the process-wide validator over the embedded schemas,
+// compiling them on first use.
+func Default() (*Validator, error) {
+	defaultOnce.Do(func() { defaultV, defaultErr = New(schemas.FS, schemas.Services) })
+	return defaultV, defaultErr
+}
+
+// New compiles the schema sets in fsys: soap/envelope.xsd and, per service
+// folder, its contract.json and wrapper schema.
+func New(fsys fs.FS, services []string) (*Validator, error) {
+	// libxml2 resolves relative imports from files: materialize the set.
+	dir, err := os.MkdirTemp("", "conform-schemas-")
+	if err != nil {
+		return nil, fmt.Errorf("schemas: cannot create a temporary folder: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	if err := os.CopyFS(dir, fsys); err != nil {
+		return nil, fmt.Errorf("schemas: cannot copy the schema files: %w", err)
+	}
+	xsd.MapURL(schemas.XMLNamespaceURL, filepath.Join(dir, "soap", "xml.xsd"))
+	v := &Validator{MaxSize: DefaultMaxSize, sets: map[string]*xsd.Schema{}}
+	if v.envelope, err = xsd.CompileFile(filepath.Join(dir, "soap", "envelope.xsd")); err != nil {
+		return nil, err
+	}
+	for _, svc := range services {
+		c, err := contract.Load(fsys, svc)
+		if err != nil {
+			return nil, err
+		}
+		s, err := xsd.CompileFile(filepath.Join(dir, svc, c.SchemaWrapper))
+		if err != nil {
+			return nil, err
+		}
+		v.contracts = append(v.contracts, c)
+		v.sets[c.Service] = s
+	}
+	return v, nil
+}
+
+// Contracts are the services the validator knows, in lookup order.
+func (v *Validator) Contracts() []*contract.Contract { return v.contracts }
+
+// Contract returns a service's contract, nil when unknown.
+func (v *Validator) Contract(service string) *contract.Contract {
+	for _, c := range v.contracts {
+		if c.Service == service {
+			return c
+		}
+	}
+	return nil
+}
+
+// Target names what a message is meant to be. Empty fields are inferred
+// from the Body's element.
+type Target struct {
+	Service   string
+	Operation string
+	Direction contract.Direction
+}
+
+func (t Target) String() string {
+	s := t.Service + "." + t.Operation
+	if t.Direction != "" {
+		s += " " + string(t.Direction)
+	}
+	return s
+}
+
+// ParseOp reads "Agent.Operation" (or a bare operation name) into a Target.
+func (v *Validator) ParseOp(op string, dir string) (Target, error) {
+	var t Target
+	switch dir {
+	case "":
+	case string(contract.Request), string(contract.Response):
+		t.Direction = contract.Direction(dir)
+	default:
+		return t, fmt.Errorf("--dir %q: want request or response", dir)
+	}
+	if op == "" {
+		return t, nil
+	}
+	svc, name, qualified := strings.Cut(op, ".")
+	if !qualified {
+		name, svc = svc, ""
+	}
+	var found []string
+	for _, c := range v.contracts {
+		if (svc == "" || c.Service == svc) && c.Op(name) != nil {
+			found = append(found, c.Service)
+		}
+	}
+	switch {
+	case len(found) == 1:
+		t.Service, t.Operation = found[0], name
+		return t, nil
+	case len(found) > 1:
+		return t, fmt.Errorf("--op %q is in several services (%s): write it as Agent.Operation", op, strings.Join(found, ", "))
+	}
+	return t, fmt.Errorf("--op %q: no such operation; `conform ops` lists them", op)
+}
+
+// Finding is one problem (or, at INFO, one fact) about a message.
+type Finding struct {
+	Check    string         `json:"check"`
+	Severity checks.Severity `json:"severity"`
+	Line     int            `json:"line"`
+	Path     string         `json:"path,omitempty"`
+	Message  string         `json:"message"`
+}
+
+// Result is the outcome of validating one message.
+type Result struct {
+	Target   Target
+	Findings []Finding
+}
+
+// Failed reports whether any MUST check failed.
+func (r *Result) Failed() bool {
+	for _, f := range r.Findings {
+		if f.Severity == checks.Must {
+			return true
+		}
+	}
+	return false
+}
+
+// Failures are the findings of MUST checks.
+func (r *Result) Failures() []Finding {
+	var out []Finding
+	for _, f := range r.Findings {
+		if f.Severity == checks.Must {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (r *Result) add(id string, line int, path, format string, args ...any) {
+	c := checks.Get(id)
+	r.Findings = append(r.Findings, Finding{Check: id, Severity: c.Severity, Line: line, Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// ValidateReader reads at most MaxSize bytes from rd and validates them; a
+// larger message is refused without being read whole.
+func (v *Validator) ValidateReader(rd io.Reader, t Target) (*Result, error) {
+	data, err := io.ReadAll(io.LimitReader(rd, v.MaxSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > v.MaxSize {
+		r := &Result{Target: t}
+		r.add(checks.XMLSize, 0, "", "the message is larger than the limit of %d bytes; it was not read further", v.MaxSize)
+		return r, nil
+	}
+	return v.Validate(data, t), nil
+}
+
+// Validate checks one message. The target's empty fields are inferred.
+func (v *Validator) Validate(data []byte, t Target) *Result {
+	r := &Result{Target: t}
+	if int64(len(data)) > v.MaxSize {
+		r.add(checks.XMLSize, 0, "", "the message is %d bytes, larger than the limit of %d bytes", len(data), v.MaxSize)
+		return r
+	}
+	if len(strings.TrimSpace(string(data))) == 0 {
+		r.add(checks.XMLEmpty, 1, "", "the message is empty")
+		return r
+	}
+	pr := xsd.Parse(data)
+	if pr.DTDLine > 0 {
+		if pr.Doc != nil {
+			pr.Doc.Free()
+		}
+		r.add(checks.XMLNoDTD, pr.DTDLine, "", "the message has a DOCTYPE; SOAP messages must not contain a DTD, so it was not read further (no entity was expanded)")
+		return r
+	}
+	if pr.Doc == nil {
+		for _, is := range pr.Issues {
+			if is.Level < xsd.LevelError {
+				continue
+			}
+			id := checks.XMLWellFormed
+			switch is.Code {
+			case xsd.CodeInvalidChar, xsd.CodeUnknownEncoding, xsd.CodeUnsupportedEnc, xsd.CodeInvalidEncoding:
+				id = checks.XMLEncoding
+			}
+			r.add(id, is.Line, "", "%s", is.Message)
+		}
+		if pr.Dropped > 0 {
+			r.add(checks.XMLWellFormed, 0, "", "%d further parser errors were not kept", pr.Dropped)
+		}
+		if len(r.Findings) == 0 {
+			r.add(checks.XMLWellFormed, 1, "", "the message could not be parsed as XML")
+		}
+		return r
+	}
+	defer pr.Doc.Free()
+	v.check(pr.Doc, r)
+	sort.SliceStable(r.Findings, func(i, j int) bool { return r.Findings[i].Line < r.Findings[j].Line })
+	return r
+}

@@ -1,0 +1,139 @@
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/parserInternals.h>
+#include <libxml/xmlIO.h>
+#include "shim.h"
+
+static void collect(conform_collector *c, const xmlError *err) {
+	if (c == NULL || err == NULL) return;
+	if (err->code == XML_ERR_USER_STOP) return; // our own stop at a DOCTYPE
+	if (c->n >= c->limit) { c->dropped++; return; }
+	if (c->n == c->cap) {
+		int ncap = c->cap ? c->cap * 2 : 8;
+		conform_issue *p = realloc(c->items, ncap * sizeof(conform_issue));
+		if (p == NULL) { c->dropped++; return; }
+		c->items = p;
+		c->cap = ncap;
+	}
+	conform_issue *it = &c->items[c->n++];
+	it->line = err->line;
+	it->code = err->code;
+	it->level = err->level;
+	it->domain = err->domain;
+	it->message = strdup(err->message ? err->message : "");
+	it->path = NULL;
+	if (err->node != NULL) {
+		xmlNodePtr node = (xmlNodePtr) err->node;
+		xmlChar *p = xmlGetNodePath(node);
+		if (p != NULL) { it->path = strdup((const char *) p); xmlFree(p); }
+		if (it->line <= 0) it->line = (int) xmlGetLineNo(node);
+	}
+}
+
+static void on_error(void *data, xmlErrorPtr err) { collect((conform_collector *) data, err); }
+
+static void on_parse_error(void *data, xmlErrorPtr err) {
+	xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr) data;
+	collect((conform_collector *) ctxt->_private, err);
+}
+
+// A SOAP message must not contain a DTD: stop the parser the moment one
+// starts, before any entity declaration is read.
+static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *eid, const xmlChar *sid) {
+	xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr) ctx;
+	conform_collector *c = (conform_collector *) ctxt->_private;
+	if (c != NULL) c->dtd_line = xmlSAX2GetLineNumber(ctx);
+	xmlStopParser(ctxt);
+}
+
+void conform_collector_free(conform_collector *c) {
+	for (int i = 0; i < c->n; i++) { free(c->items[i].message); free(c->items[i].path); }
+	free(c->items);
+	c->items = NULL;
+	c->n = c->cap = 0;
+}
+
+xmlDocPtr conform_parse(const char *buf, int len, conform_collector *c) {
+	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+	if (ctxt == NULL) return NULL;
+	ctxt->_private = c;
+	ctxt->sax->serror = on_parse_error;
+	ctxt->sax->internalSubset = on_doctype;
+	// No entity substitution, no DTD loading, no network, no "huge".
+	int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA;
+	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, buf, len, "message.xml", NULL, opts);
+	if (doc != NULL && (c->dtd_line > 0 || doc->intSubset != NULL || doc->extSubset != NULL)) {
+		if (c->dtd_line == 0) c->dtd_line = 1;
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	xmlFreeParserCtxt(ctxt);
+	return doc;
+}
+
+xmlSchemaPtr conform_compile(const char *path, conform_collector *c) {
+	xmlSchemaParserCtxtPtr pctxt = xmlSchemaNewParserCtxt(path);
+	if (pctxt == NULL) return NULL;
+	xmlSchemaSetParserStructuredErrors(pctxt, on_error, c);
+	xmlSchemaPtr s = xmlSchemaParse(pctxt);
+	xmlSchemaFreeParserCtxt(pctxt);
+	return s;
+}
+
+int conform_validate_doc(xmlSchemaPtr s, xmlDocPtr d, conform_collector *c) {
+	xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(s);
+	if (v == NULL) return -1;
+	xmlSchemaSetValidStructuredErrors(v, on_error, c);
+	int rc = xmlSchemaValidateDoc(v, d);
+	xmlSchemaFreeValidCtxt(v);
+	return rc;
+}
+
+int conform_validate_elem(xmlSchemaPtr s, xmlNodePtr n, conform_collector *c) {
+	xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(s);
+	if (v == NULL) return -1;
+	xmlSchemaSetValidStructuredErrors(v, on_error, c);
+	int rc = xmlSchemaValidateOneElement(v, n);
+	xmlSchemaFreeValidCtxt(v);
+	return rc;
+}
+
+// URL map for the external entity loader: schemas are loaded from local
+// files only; a known absolute URL (xml.xsd) maps to its local copy, and any
+// other network URL is refused.
+#define MAX_MAP 16
+static char *map_url[MAX_MAP];
+static char *map_path[MAX_MAP];
+static int map_n = 0;
+static xmlExternalEntityLoader default_loader = NULL;
+
+void conform_map_url(const char *url, const char *path) {
+	for (int i = 0; i < map_n; i++) {
+		if (strcmp(map_url[i], url) == 0) { free(map_path[i]); map_path[i] = strdup(path); return; }
+	}
+	if (map_n == MAX_MAP) return;
+	map_url[map_n] = strdup(url);
+	map_path[map_n] = strdup(path);
+	map_n++;
+}
+
+static xmlParserInputPtr local_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt) {
+	if (url != NULL) {
+		for (int i = 0; i < map_n; i++) {
+			if (strcmp(map_url[i], url) == 0) return default_loader(map_path[i], id, ctxt);
+		}
+		// Refused: libxml2 then reports that it failed to load url.
+		if (strstr(url, "://") != NULL && strncmp(url, "file://", 7) != 0) return NULL;
+	}
+	return default_loader(url, id, ctxt);
+}
+
+void conform_init(void) {
+	xmlInitParser();
+	if (default_loader == NULL) {
+		default_loader = xmlGetExternalEntityLoader();
+		xmlSetExternalEntityLoader(local_loader);
+	}
+}
+void conform_xmlfree(void *p) { xmlFree(p); }
+xmlNodePtr conform_node(uintptr_t p) { return (xmlNodePtr) p; }

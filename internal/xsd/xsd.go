@@ -1,0 +1,333 @@
+// Package xsd is conform's one door to libxml2 (cgo): hardened parsing of
+// untrusted XML, schema compilation with every warning surfaced, and schema
+// validation that reports structured issues (line, element path, code).
+//
+// Nothing else in conform imports libxml2, lestrrat-go/libxml2 or cgo. The
+// lestrrat-go/libxml2 DOM is used to walk parsed documents; parsing,
+// compiling and validating go through shim.c, because libxml2's structured
+// errors (line numbers, node paths) are not reachable through the wrapper.
+package xsd
+
+/*
+#cgo pkg-config: libxml-2.0
+#include <stdlib.h>
+#include "shim.h"
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"unsafe"
+
+	"github.com/lestrrat-go/libxml2/clib"
+	"github.com/lestrrat-go/libxml2/dom"
+	"github.com/lestrrat-go/libxml2/types"
+)
+
+// MaxIssues bounds how many issues one parse or validation keeps; past it,
+// the count of dropped issues is reported, never silently lost.
+const MaxIssues = 10000
+
+// Level is libxml2's error level.
+type Level int
+
+// Levels, as libxml2 numbers them.
+const (
+	LevelWarning Level = 1
+	LevelError   Level = 2
+	LevelFatal   Level = 3
+)
+
+// Issue is one problem libxml2 reported, with where it is.
+type Issue struct {
+	Line    int    // 1-based line in the document, 0 when unknown
+	Path    string // element path (xmlGetNodePath), "" when unknown
+	Code    int    // libxml2 error code (xmlParserErrors)
+	Level   Level
+	Message string // libxml2's message, trimmed
+}
+
+// Parser error codes callers classify by.
+const (
+	CodeDocumentEmpty    = 4    // XML_ERR_DOCUMENT_EMPTY
+	CodeInvalidChar      = 9    // XML_ERR_INVALID_CHAR
+	CodeUnknownEncoding  = 31   // XML_ERR_UNKNOWN_ENCODING
+	CodeUnsupportedEnc   = 32   // XML_ERR_UNSUPPORTED_ENCODING
+	CodeInvalidEncoding  = 81   // XML_ERR_INVALID_ENCODING
+	CodeNoGlobalElemDecl = 1845 // XML_SCHEMAV_CVC_ELT_1
+)
+
+var initOnce sync.Once
+
+func initLib() {
+	initOnce.Do(func() { C.conform_init() })
+}
+
+// MapURL makes schema loading read the local file path wherever url is
+// referenced (for example the absolute schemaLocation of xml.xsd in the
+// SOAP 1.2 envelope schema). Every other non-local URL is refused.
+func MapURL(url, path string) {
+	initLib()
+	cu, cp := C.CString(url), C.CString(path)
+	defer C.free(unsafe.Pointer(cu))
+	defer C.free(unsafe.Pointer(cp))
+	C.conform_map_url(cu, cp)
+}
+
+func newCollector() *C.conform_collector {
+	c := (*C.conform_collector)(C.calloc(1, C.size_t(unsafe.Sizeof(C.conform_collector{}))))
+	c.limit = MaxIssues
+	return c
+}
+
+// drain copies the collected issues to Go and frees the collector.
+func drain(c *C.conform_collector) (issues []Issue, dropped int) {
+	n := int(c.n)
+	if n > 0 {
+		items := unsafe.Slice(c.items, n)
+		issues = make([]Issue, n)
+		for i, it := range items {
+			issues[i] = Issue{
+				Line:    int(it.line),
+				Code:    int(it.code),
+				Level:   Level(it.level),
+				Message: oneLine(C.GoString(it.message)),
+			}
+			if it.path != nil {
+				issues[i].Path = C.GoString(it.path)
+			}
+		}
+	}
+	dropped = int(c.dropped)
+	C.conform_collector_free(c)
+	C.free(unsafe.Pointer(c))
+	return issues, dropped
+}
+
+// ParseResult is what Parse learned about a document.
+type ParseResult struct {
+	Doc     *Doc    // nil unless the document is well-formed and has no DTD
+	Issues  []Issue // parser errors and warnings, in order
+	Dropped int     // issues past MaxIssues
+	DTDLine int     // line of a DOCTYPE declaration, 0 when none
+}
+
+// Parse parses untrusted XML: no entity substitution, no DTD loading, no
+// network, no "huge" limits, and it stops at a DOCTYPE before reading any
+// declaration in it. The caller must Free the returned Doc.
+func Parse(data []byte) ParseResult {
+	initLib()
+	c := newCollector()
+	var buf *C.char
+	if len(data) > 0 {
+		buf = (*C.char)(C.CBytes(data))
+		defer C.free(unsafe.Pointer(buf))
+	}
+	ptr := C.conform_parse(buf, C.int(len(data)), c)
+	var res ParseResult
+	res.DTDLine = int(c.dtd_line)
+	res.Issues, res.Dropped = drain(c)
+	if ptr != nil {
+		res.Doc = &Doc{ptr: ptr, dom: dom.WrapDocument(uintptr(unsafe.Pointer(ptr)))}
+	}
+	return res
+}
+
+// Doc is a parsed document. Free it exactly once.
+type Doc struct {
+	ptr *C.xmlDoc
+	dom *dom.Document
+}
+
+// Free releases the document; calling it again does nothing.
+func (d *Doc) Free() {
+	if d == nil || d.dom == nil {
+		return
+	}
+	d.dom.Free()
+	d.dom, d.ptr = nil, nil
+}
+
+// Encoding is the encoding the document declared ("" when none).
+func (d *Doc) Encoding() string {
+	if d.ptr.encoding == nil {
+		return ""
+	}
+	return C.GoString((*C.char)(unsafe.Pointer(d.ptr.encoding)))
+}
+
+// Root is the document element, nil when there is none.
+func (d *Doc) Root() *Element {
+	n, err := d.dom.DocumentElement()
+	if err != nil || n == nil {
+		return nil
+	}
+	el, ok := n.(types.Element)
+	if !ok {
+		return nil
+	}
+	return &Element{n: el}
+}
+
+// Element is an element node of a Doc; valid until the Doc is freed.
+type Element struct {
+	n types.Element
+}
+
+func (e *Element) cptr() *C.xmlNode { return C.conform_node(C.uintptr_t(e.n.Pointer())) }
+
+// Namespace is the element's namespace URI.
+func (e *Element) Namespace() string { return e.n.NamespaceURI() }
+
+// Local is the element's local name.
+func (e *Element) Local() string { return e.n.LocalName() }
+
+// Line is the element's line in the source document.
+func (e *Element) Line() int { return int(C.xmlGetLineNo(e.cptr())) }
+
+// Path is the element's path as libxml2 writes it, with the document's prefixes.
+func (e *Element) Path() string {
+	p := C.xmlGetNodePath(e.cptr())
+	if p == nil {
+		return ""
+	}
+	defer C.conform_xmlfree(unsafe.Pointer(p))
+	return C.GoString((*C.char)(unsafe.Pointer(p)))
+}
+
+// Children are the element children, in document order.
+func (e *Element) Children() []*Element {
+	var out []*Element
+	if !e.n.HasChildNodes() {
+		return nil
+	}
+	n, err := e.n.FirstChild()
+	for err == nil && n != nil {
+		if el, ok := n.(types.Element); ok && n.NodeType() == clib.ElementNode {
+			out = append(out, &Element{n: el})
+		}
+		n, err = n.NextSibling()
+	}
+	return out
+}
+
+// HasText reports whether the element has a text child other than whitespace.
+func (e *Element) HasText() bool {
+	for c := e.cptr().children; c != nil; c = c.next {
+		if c._type == C.XML_TEXT_NODE || c._type == C.XML_CDATA_SECTION_NODE {
+			if C.xmlIsBlankNode(c) == 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Attr returns the value of the attribute {ns}local.
+func (e *Element) Attr(ns, local string) (string, bool) {
+	cl := C.CString(local)
+	defer C.free(unsafe.Pointer(cl))
+	var cns *C.char
+	if ns != "" {
+		cns = C.CString(ns)
+		defer C.free(unsafe.Pointer(cns))
+	}
+	a := C.xmlHasNsProp(e.cptr(), (*C.xmlChar)(unsafe.Pointer(cl)), (*C.xmlChar)(unsafe.Pointer(cns)))
+	if a == nil {
+		return "", false
+	}
+	v := C.xmlNodeGetContent((*C.xmlNode)(unsafe.Pointer(a)))
+	if v == nil {
+		return "", true
+	}
+	defer C.conform_xmlfree(unsafe.Pointer(v))
+	return C.GoString((*C.char)(unsafe.Pointer(v))), true
+}
+
+// Schema is a compiled schema set. It may be shared by goroutines.
+type Schema struct {
+	ptr *C.xmlSchema
+}
+
+// CompileError is a schema set that did not compile cleanly.
+type CompileError struct {
+	Path   string
+	Issues []Issue
+}
+
+func (e *CompileError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "schema set %s did not compile", e.Path)
+	for _, is := range e.Issues {
+		fmt.Fprintf(&b, "\n  %s", is.Message)
+	}
+	b.WriteString("\n  (regenerate it with `conform schemas extract`, or check the files it imports)")
+	return b.String()
+}
+
+// CompileFile compiles the schema at path, resolving relative imports from
+// its folder. Any warning (a schema that could not be located, an import
+// that was skipped) is an error here: libxml2 would otherwise "succeed" and
+// then reject every document with "No matching global declaration".
+func CompileFile(path string) (*Schema, error) {
+	initLib()
+	c := newCollector()
+	cp := C.CString(path)
+	defer C.free(unsafe.Pointer(cp))
+	s := C.conform_compile(cp, c)
+	issues, _ := drain(c)
+	if s == nil || len(issues) > 0 {
+		if s != nil {
+			C.xmlSchemaFree(s)
+		}
+		if len(issues) == 0 {
+			issues = []Issue{{Message: "libxml2 returned no schema and no message"}}
+		}
+		return nil, &CompileError{Path: path, Issues: issues}
+	}
+	return &Schema{ptr: s}, nil
+}
+
+// Free releases the schema.
+func (s *Schema) Free() {
+	if s != nil && s.ptr != nil {
+		C.xmlSchemaFree(s.ptr)
+		s.ptr = nil
+	}
+}
+
+// ValidateDoc validates the whole document. Elements the schema processes
+// laxly and has no declaration for are skipped, as XML Schema says.
+func (s *Schema) ValidateDoc(d *Doc) ([]Issue, error) {
+	c := newCollector()
+	rc := C.conform_validate_doc(s.ptr, d.ptr, c)
+	return finish(rc, c)
+}
+
+// ValidateElement validates one element (and its subtree) strictly against
+// the schema's global declaration of its name; an element with no global
+// declaration is an issue with code CodeNoGlobalElemDecl.
+func (s *Schema) ValidateElement(e *Element) ([]Issue, error) {
+	c := newCollector()
+	rc := C.conform_validate_elem(s.ptr, e.cptr(), c)
+	return finish(rc, c)
+}
+
+func finish(rc C.int, c *C.conform_collector) ([]Issue, error) {
+	issues, dropped := drain(c)
+	if rc < 0 {
+		return issues, errors.New("libxml2 could not run the validation (internal error)")
+	}
+	if dropped > 0 {
+		issues = append(issues, Issue{Level: LevelError, Message: fmt.Sprintf("%d further issues were not kept (limit %d)", dropped, MaxIssues)})
+	}
+	return issues, nil
+}
+
+// oneLine joins a multi-line libxml2 message into one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
