@@ -40,7 +40,7 @@ var _ = Describe("conform validate", func() {
 	It("prints FILE:LINE: CHECK-ID lines and exits 1 for the documentation example", func() {
 		code, out, _ := conform("validate", "../../fixtures/docs/GetAccessToken.request.xml")
 		Expect(code).To(Equal(1))
-		Expect(out).To(ContainSubstring("GetAccessToken.request.xml:9: ENV-VERSION the Envelope is SOAP 1.2"))
+		Expect(out).To(ContainSubstring("GetAccessToken.request.xml:2: ENV-VERSION the Envelope is SOAP 1.2"))
 		Expect(out).To(ContainSubstring("GetAccessToken.request.xml:10: HDR-PLACEMENT header block ApplicationToken"))
 	})
 

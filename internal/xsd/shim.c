@@ -2,6 +2,7 @@
 #include <string.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlIO.h>
+#include <libxml/SAX2.h>
 #include "shim.h"
 
 static void collect(conform_collector *c, const xmlError *err) {
@@ -53,21 +54,53 @@ void conform_collector_free(conform_collector *c) {
 	c->n = c->cap = 0;
 }
 
+// on_start builds the element as usual, then moves its line from where
+// its start tag ends (libxml2's stamp) to where it begins: there is no '<'
+// inside a start tag, so the newlines between the parser's position and the
+// nearest '<' before it are the tag's own. Only for input read as is
+// (UTF-8), where parser offsets are offsets into our copy of the source.
+static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *URI,
+		int nb_namespaces, const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
+		const xmlChar **attributes) {
+	xmlSAX2StartElementNs(ctx, localname, prefix, URI, nb_namespaces, namespaces, nb_attributes, nb_defaulted, attributes);
+	xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr) ctx;
+	conform_collector *c = (conform_collector *) ctxt->_private;
+	xmlNodePtr node = ctxt->node;
+	if (c == NULL || c->src == NULL || node == NULL || ctxt->input == NULL || ctxt->input->buf == NULL) return;
+	if (ctxt->input->buf->encoder != NULL || node->line == 0 || node->line >= 65535) return;
+	long off = (long) ctxt->input->consumed + (long) (ctxt->input->cur - ctxt->input->base);
+	if (off <= 0 || off > c->srclen) return;
+	int nl = 0;
+	long i = off - 1;
+	while (i >= 0 && c->src[i] != '<') {
+		if (c->src[i] == '\n') nl++;
+		i--;
+	}
+	if (i >= 0 && nl > 0 && nl < (int) node->line) node->line = (unsigned short) (node->line - nl);
+}
+
 xmlDocPtr conform_parse(const char *buf, int len, conform_collector *c) {
-	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+	if (len <= 0) return NULL;
+	xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(buf, len);
 	if (ctxt == NULL) return NULL;
+	// No entity substitution, no DTD loading, no network, no "huge".
+	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA);
 	ctxt->_private = c;
 	ctxt->sax->serror = on_parse_error;
 	ctxt->sax->internalSubset = on_doctype;
-	// No entity substitution, no DTD loading, no network, no "huge".
-	int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA;
-	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, buf, len, "message.xml", NULL, opts);
-	if (doc != NULL && (c->dtd_line > 0 || doc->intSubset != NULL || doc->extSubset != NULL)) {
-		if (c->dtd_line == 0) c->dtd_line = 1;
+	ctxt->sax->startElementNs = on_start;
+	c->src = buf;
+	c->srclen = len;
+	xmlParseDocument(ctxt);
+	xmlDocPtr doc = ctxt->myDoc;
+	ctxt->myDoc = NULL;
+	if (doc != NULL && (!ctxt->wellFormed || c->dtd_line > 0 || doc->intSubset != NULL || doc->extSubset != NULL)) {
+		if (ctxt->wellFormed && c->dtd_line == 0) c->dtd_line = 1;
 		xmlFreeDoc(doc);
 		doc = NULL;
 	}
 	xmlFreeParserCtxt(ctxt);
+	c->src = NULL;
 	return doc;
 }
 
@@ -75,7 +108,11 @@ xmlSchemaPtr conform_compile(const char *path, conform_collector *c) {
 	xmlSchemaParserCtxtPtr pctxt = xmlSchemaNewParserCtxt(path);
 	if (pctxt == NULL) return NULL;
 	xmlSchemaSetParserStructuredErrors(pctxt, on_error, c);
+	// Loader messages (a file that cannot be read) go through the global
+	// handlers: collect them too, and keep them off stderr.
+	xmlSetStructuredErrorFunc(c, on_error);
 	xmlSchemaPtr s = xmlSchemaParse(pctxt);
+	xmlSetStructuredErrorFunc(NULL, NULL);
 	xmlSchemaFreeParserCtxt(pctxt);
 	return s;
 }

@@ -24,6 +24,8 @@ typedef struct {
 	int dropped;  // issues not kept because the buffer hit its limit
 	int limit;
 	int dtd_line; // line of a DOCTYPE, 0 when none was seen
+	const char *src; // the input being parsed (not owned), for start lines
+	long srclen;
 } conform_collector;
 
 void conform_init(void);

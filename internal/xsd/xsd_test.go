@@ -107,6 +107,20 @@ func TestValidateIssuesHaveLineAndPath(t *testing.T) {
 	}
 }
 
+// Elements carry the line where their start tag begins, not where it ends.
+func TestStartLines(t *testing.T) {
+	pr := xsd.Parse([]byte("<?xml version=\"1.0\"?>\n<R\n  xmlns=\"urn:a\"\n  x=\"1\"><N\n>1</N>\n\n<N>2</N></R>"))
+	if pr.Doc == nil {
+		t.Fatalf("parse: %+v", pr.Issues)
+	}
+	defer pr.Doc.Free()
+	root := pr.Doc.Root()
+	kids := root.Children()
+	if root.Line() != 2 || kids[0].Line() != 4 || kids[1].Line() != 7 {
+		t.Errorf("lines %d %d %d, want 2 4 7", root.Line(), kids[0].Line(), kids[1].Line())
+	}
+}
+
 func TestParseStopsAtDoctype(t *testing.T) {
 	url, hits := countingServer(t)
 	pr := xsd.Parse([]byte("<?xml version=\"1.0\"?>\n<!DOCTYPE r SYSTEM \"" + url + "/x.dtd\" [<!ENTITY e SYSTEM \"" + url + "/e\">]>\n<r>&e;</r>"))
