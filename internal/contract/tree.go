@@ -13,7 +13,7 @@ import (
 // be copied verbatim.
 type node struct {
 	Name      xml.Name
-	Attr      []xml.Attr // without namespace declarations
+	Attr      []xml.Attr        // without namespace declarations
 	Scope     map[string]string // prefix ("" = default) → namespace URI, all in scope
 	Own       map[string]string // the declarations on this element itself
 	Children  []*node

@@ -143,11 +143,11 @@ func (v *Validator) ParseOp(op string, dir string) (Target, error) {
 
 // Finding is one problem (or, at INFO, one fact) about a message.
 type Finding struct {
-	Check    string         `json:"check"`
+	Check    string          `json:"check"`
 	Severity checks.Severity `json:"severity"`
-	Line     int            `json:"line"`
-	Path     string         `json:"path,omitempty"`
-	Message  string         `json:"message"`
+	Line     int             `json:"line"`
+	Path     string          `json:"path,omitempty"`
+	Message  string          `json:"message"`
 }
 
 // Result is the outcome of validating one message.
