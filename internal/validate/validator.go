@@ -241,3 +241,6 @@ func (v *Validator) Validate(data []byte, t Target) *Result {
 	sort.SliceStable(r.Findings, func(i, j int) bool { return r.Findings[i].Line < r.Findings[j].Line })
 	return r
 }
+
+// Schema is a service's compiled schema set (nil when unknown).
+func (v *Validator) Schema(service string) *xsd.Schema { return v.sets[service] }

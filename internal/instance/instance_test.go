@@ -1,0 +1,64 @@
+package instance_test
+
+import (
+	"testing"
+
+	"github.com/conform-dev/conform/internal/contract"
+	"github.com/conform-dev/conform/internal/instance"
+	"github.com/conform-dev/conform/internal/validate"
+	"github.com/conform-dev/conform/internal/xsd"
+	"github.com/conform-dev/conform/schemas"
+)
+
+// Every body element of every operation of every service gets an instance
+// that libxml2 finds valid against the service's schema set.
+func TestEveryBodyElementIsValid(t *testing.T) {
+	v, err := validate.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, c := range v.Contracts() {
+		m, err := instance.Load(schemas.FS, c.Service, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, op := range c.Operations {
+			for _, el := range []contract.QName{op.Input.Body, op.Output.Body} {
+				data, err := m.Element(el)
+				if err != nil {
+					t.Errorf("%s.%s: %v", c.Service, op.Name, err)
+					continue
+				}
+				total++
+				pr := xsd.Parse(data)
+				if pr.Doc == nil {
+					t.Errorf("%s.%s %s: not well-formed: %+v\n%s", c.Service, op.Name, el.Name, pr.Issues, data)
+					continue
+				}
+				issues, err := v.Schema(c.Service).ValidateElement(pr.Doc.Root())
+				pr.Doc.Free()
+				if err != nil || len(issues) > 0 {
+					t.Errorf("%s.%s %s: %v %v\n%s", c.Service, op.Name, el.Name, err, issues, data)
+				}
+			}
+		}
+	}
+	if total != 2*(97+5) {
+		t.Errorf("checked %d elements, want %d", total, 2*(97+5))
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	v, _ := validate.Default()
+	c := v.Contract("User")
+	a, _ := instance.Load(schemas.FS, "User", c)
+	b, _ := instance.Load(schemas.FS, "User", c)
+	for _, op := range c.Operations {
+		x, _ := a.Element(op.Output.Body)
+		y, _ := b.Element(op.Output.Body)
+		if string(x) != string(y) {
+			t.Fatalf("%s differs between two runs", op.Name)
+		}
+	}
+}
