@@ -5,6 +5,47 @@
 #include <libxml/SAX2.h>
 #include "shim.h"
 
+static int same_name(xmlNodePtr a, xmlNodePtr b) {
+	if (a->type != XML_ELEMENT_NODE || b->type != XML_ELEMENT_NODE) return 0;
+	if (!xmlStrEqual(a->name, b->name)) return 0;
+	const xmlChar *na = a->ns ? a->ns->href : NULL, *nb = b->ns ? b->ns->href : NULL;
+	return xmlStrEqual(na, nb);
+}
+
+// conform_node_path writes an element path with the document's prefixes,
+// the local name alone for unprefixed elements (libxml2 writes "*" for
+// those), and [n] where siblings share the name. The caller frees it.
+char *conform_node_path(xmlNodePtr node) {
+	xmlNodePtr chain[256];
+	int depth = 0;
+	for (xmlNodePtr n = node; n != NULL && n->type == XML_ELEMENT_NODE && depth < 256; n = n->parent) chain[depth++] = n;
+	size_t cap = 64, len = 0;
+	char *out = malloc(cap);
+	if (out == NULL) return NULL;
+	out[0] = 0;
+	for (int i = depth - 1; i >= 0; i--) {
+		xmlNodePtr n = chain[i];
+		int idx = 1, more = 0;
+		for (xmlNodePtr p = n->prev; p != NULL; p = p->prev) if (same_name(p, n)) idx++;
+		for (xmlNodePtr p = n->next; p != NULL && !more; p = p->next) if (same_name(p, n)) more = 1;
+		const char *prefix = (n->ns && n->ns->prefix) ? (const char *) n->ns->prefix : NULL;
+		size_t need = strlen((const char *) n->name) + (prefix ? strlen(prefix) + 1 : 0) + 24;
+		if (len + need + 1 > cap) {
+			while (len + need + 1 > cap) cap *= 2;
+			char *grown = realloc(out, cap);
+			if (grown == NULL) { free(out); return NULL; }
+			out = grown;
+		}
+		int w;
+		if (idx > 1 || more)
+			w = snprintf(out + len, cap - len, "/%s%s%s[%d]", prefix ? prefix : "", prefix ? ":" : "", n->name, idx);
+		else
+			w = snprintf(out + len, cap - len, "/%s%s%s", prefix ? prefix : "", prefix ? ":" : "", n->name);
+		len += (size_t) w;
+	}
+	return out;
+}
+
 static void collect(conform_collector *c, const xmlError *err) {
 	if (c == NULL || err == NULL) return;
 	if (err->code == XML_ERR_USER_STOP) return; // our own stop at a DOCTYPE
@@ -25,8 +66,8 @@ static void collect(conform_collector *c, const xmlError *err) {
 	it->path = NULL;
 	if (err->node != NULL) {
 		xmlNodePtr node = (xmlNodePtr) err->node;
-		xmlChar *p = xmlGetNodePath(node);
-		if (p != NULL) { it->path = strdup((const char *) p); xmlFree(p); }
+		if (node->type == XML_ELEMENT_NODE) it->path = conform_node_path(node);
+		else if (node->parent != NULL && node->parent->type == XML_ELEMENT_NODE) it->path = conform_node_path(node->parent);
 		if (it->line <= 0) it->line = (int) xmlGetLineNo(node);
 	}
 }

@@ -36,6 +36,7 @@ int conform_validate_doc(xmlSchemaPtr s, xmlDocPtr d, conform_collector *c);
 int conform_validate_elem(xmlSchemaPtr s, xmlNodePtr n, conform_collector *c);
 void conform_map_url(const char *url, const char *path);
 void conform_xmlfree(void *p);
+char *conform_node_path(xmlNodePtr node);
 // conform_node turns the wrapper's uintptr back into a node pointer (C memory).
 xmlNodePtr conform_node(uintptr_t p);
 

@@ -44,7 +44,7 @@ const (
 // Issue is one problem libxml2 reported, with where it is.
 type Issue struct {
 	Line    int    // 1-based line in the document, 0 when unknown
-	Path    string // element path (xmlGetNodePath), "" when unknown
+	Path    string // element path, as Element.Path writes it; "" when unknown
 	Code    int    // libxml2 error code (xmlParserErrors)
 	Level   Level
 	Message string // libxml2's message, trimmed
@@ -188,14 +188,14 @@ func (e *Element) Local() string { return e.n.LocalName() }
 // Line is the element's line in the source document.
 func (e *Element) Line() int { return int(C.xmlGetLineNo(e.cptr())) }
 
-// Path is the element's path as libxml2 writes it, with the document's prefixes.
+// Path is the element's path with the document's prefixes ("/s:Envelope/s:Body/GetAccessToken").
 func (e *Element) Path() string {
-	p := C.xmlGetNodePath(e.cptr())
+	p := C.conform_node_path(e.cptr())
 	if p == nil {
 		return ""
 	}
-	defer C.conform_xmlfree(unsafe.Pointer(p))
-	return C.GoString((*C.char)(unsafe.Pointer(p)))
+	defer C.free(unsafe.Pointer(p))
+	return C.GoString(p)
 }
 
 // Children are the element children, in document order.

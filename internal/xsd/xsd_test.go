@@ -99,7 +99,7 @@ func TestValidateIssuesHaveLineAndPath(t *testing.T) {
 	if len(issues) != 2 {
 		t.Fatalf("want 2 issues (bad value, too many N), got %+v", issues)
 	}
-	if issues[0].Line != 3 || issues[0].Path != "/*/*[2]" || !strings.Contains(issues[0].Message, "'x' is not a valid value") {
+	if issues[0].Line != 3 || issues[0].Path != "/R/N[2]" || !strings.Contains(issues[0].Message, "'x' is not a valid value") {
 		t.Errorf("first issue %+v", issues[0])
 	}
 	if issues[1].Line != 5 {

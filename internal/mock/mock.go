@@ -1,0 +1,311 @@
+// Package mock is conform's NetServer emulator: an http.Handler that serves
+// the User and SoPrincipal agents of Services88 exactly as their WSDLs say
+// (SOAP 1.1, document/literal, the declared headers), validating every
+// request and every response it sends. Start one in a test with
+//
+//	srv := httptest.NewServer(mock.MustNew(mock.Options{}))
+//
+// Behaviour the documentation leaves open is fixed here and documented in
+// the README: error types, the answer to an unknown token key, the ticket
+// lifetime.
+package mock
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/conform-dev/conform/internal/contract"
+	"github.com/conform-dev/conform/internal/instance"
+	"github.com/conform-dev/conform/internal/soap"
+	"github.com/conform-dev/conform/internal/validate"
+	"github.com/conform-dev/conform/schemas"
+)
+
+// The documented default user.
+const (
+	DefaultUser     = "conform"
+	DefaultPassword = "conform"
+)
+
+// Defaults.
+const (
+	DefaultTicketTTL = time.Hour
+	DefaultMaxBody   = 1 << 20
+	// BasePath is where the agents live: BasePath + "<Agent>.svc".
+	BasePath = "/Remote/Services88/"
+)
+
+// Exception types the mock reports in ExceptionInfo.
+const (
+	ExcNotAuthenticated = "NotAuthenticatedException"
+	ExcInvalidTicket    = "InvalidTicketException"
+	ExcTicketExpired    = "TicketExpiredException"
+	ExcInvalidAppToken  = "InvalidApplicationTokenException"
+)
+
+// Options configure a Mock. The zero value is a working on-site install
+// with the default user.
+type Options struct {
+	Users     map[string]string // user name → password; default DefaultUser
+	TicketTTL time.Duration     // default DefaultTicketTTL
+	Online    bool              // require and check the ApplicationToken header
+	AppToken  string            // the application token accepted in Online mode
+	MaxBody   int64             // largest request body; default DefaultMaxBody
+	Now       func() time.Time  // clock; default time.Now
+	// Logf, when set, gets one line per problem (never a credential).
+	Logf func(format string, args ...any)
+}
+
+// Mock is the emulator. It is safe for concurrent use.
+type Mock struct {
+	opts     Options
+	v        *validate.Validator
+	services map[string]*service // lower-case agent name → service
+
+	mu      sync.RWMutex
+	tickets map[string]session // ticket → session
+	grants  map[string]Grant   // access token → grant
+	tokens  map[string]Tokens  // key → stored tokens
+}
+
+type service struct {
+	c        *contract.Contract
+	model    *instance.Schema
+	wsdl     []byte
+	canned   map[string][]byte // operation → generated response body element
+	nilBody  map[string]string // operation → response body element with a nil Response
+	handlers map[string]handler
+}
+
+type session struct {
+	user    string
+	expires time.Time
+}
+
+// Grant is what GetAccessToken recorded for an access token.
+type Grant struct {
+	User             string
+	AppToken         *string
+	IncludeCsSession bool
+}
+
+// Tokens is a TokenManagementInfo as SaveExternalTokens stored it; nil
+// fields were nil or absent.
+type Tokens struct {
+	Provider, AccessToken, RefreshToken, Claims *string
+}
+
+// New builds a mock over the embedded contracts.
+func New(o Options) (*Mock, error) {
+	if o.Users == nil {
+		o.Users = map[string]string{DefaultUser: DefaultPassword}
+	}
+	if o.TicketTTL <= 0 {
+		o.TicketTTL = DefaultTicketTTL
+	}
+	if o.MaxBody <= 0 {
+		o.MaxBody = DefaultMaxBody
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Online && o.AppToken == "" {
+		return nil, errors.New("mock: Online mode needs an application token to accept")
+	}
+	v, err := validate.Default()
+	if err != nil {
+		return nil, err
+	}
+	m := &Mock{opts: o, v: v, services: map[string]*service{},
+		tickets: map[string]session{}, grants: map[string]Grant{}, tokens: map[string]Tokens{}}
+	for _, c := range v.Contracts() {
+		s := &service{c: c, canned: map[string][]byte{}, nilBody: map[string]string{}}
+		if s.model, err = instance.Load(schemas.FS, c.Service, c); err != nil {
+			return nil, err
+		}
+		if s.wsdl, err = schemas.FS.ReadFile(c.Service + "/" + c.WSDLFile); err != nil {
+			return nil, err
+		}
+		for _, op := range c.Operations {
+			body, err := s.model.Element(op.Output.Body)
+			if err != nil {
+				return nil, fmt.Errorf("mock: %s.%s: %w", c.Service, op.Name, err)
+			}
+			s.canned[op.Name] = body
+			s.nilBody[op.Name] = nilResponse(s.model, op.Output.Body)
+		}
+		s.handlers = m.handlersFor(c.Service)
+		m.services[strings.ToLower(c.Service)] = s
+	}
+	return m, nil
+}
+
+// MustNew is New for tests and main: it panics when the embedded schemas
+// do not compile, which the tests catch.
+func MustNew(o Options) *Mock {
+	m, err := New(o)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+// nilResponse is the output element with its Response child nil (or left
+// out when it may not be nil): how NetServer answers when it fails.
+func nilResponse(model *instance.Schema, el contract.QName) string {
+	inner := ""
+	if p := model.Elements[el]; p != nil && p.Inline != nil {
+		for _, c := range p.Inline.Seq {
+			if c.Name.Name == "Response" && c.Nillable {
+				inner = soap.Nil("Response")
+			}
+		}
+	}
+	return soap.Elem(el.Namespace, el.Name, inner)
+}
+
+func (m *Mock) logf(format string, args ...any) {
+	if m.opts.Logf != nil {
+		m.opts.Logf(format, args...)
+	}
+}
+
+// random returns n random bytes, base64url-encoded.
+func random(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on Linux
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// ServeHTTP serves the agents and their WSDLs.
+func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name, ok := strings.CutPrefix(r.URL.Path, BasePath)
+	var s *service
+	if ok && strings.HasSuffix(strings.ToLower(name), ".svc") {
+		s = m.services[strings.ToLower(strings.TrimSuffix(strings.ToLower(name), ".svc"))]
+	}
+	if s == nil {
+		http.Error(w, "no such service: the mock serves "+BasePath+"User.svc and "+BasePath+"SoPrincipal.svc", http.StatusNotFound)
+		return
+	}
+	if r.Method == http.MethodGet && isWSDLQuery(r) {
+		m.serveWSDL(w, r, s)
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", "POST")
+		http.Error(w, "method not allowed: SOAP requests are POSTed (GET only with ?wsdl or ?singleWsdl)", http.StatusMethodNotAllowed)
+		return
+	}
+	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "text/xml" || (params["charset"] != "" && !strings.EqualFold(params["charset"], "utf-8")) {
+		// As a basicHttpBinding service answers: SOAP 1.2's
+		// application/soap+xml, or anything else, is not its media type.
+		http.Error(w, "unsupported media type: this binding is SOAP 1.1, Content-Type: text/xml; charset=utf-8", http.StatusUnsupportedMediaType)
+		return
+	}
+	if r.ContentLength > m.opts.MaxBody {
+		http.Error(w, fmt.Sprintf("request body larger than %d bytes", m.opts.MaxBody), http.StatusRequestEntityTooLarge)
+		return
+	}
+	body, err := readLimited(w, r, m.opts.MaxBody)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, fmt.Sprintf("request body larger than %d bytes", m.opts.MaxBody), http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "cannot read the request body", http.StatusBadRequest)
+		return
+	}
+	m.serveSOAP(w, r, s, body)
+}
+
+func readLimited(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	return io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+}
+
+func isWSDLQuery(r *http.Request) bool {
+	for k := range r.URL.Query() {
+		if strings.EqualFold(k, "wsdl") || strings.EqualFold(k, "singleWsdl") {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *Mock) serveWSDL(w http.ResponseWriter, r *http.Request, s *service) {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	self := scheme + "://" + r.Host + BasePath + s.c.Service + ".svc"
+	out := s.wsdl
+	if s.c.Address != "" {
+		out = []byte(strings.Replace(string(s.wsdl), `location="`+s.c.Address+`"`, `location="`+soap.Escape(self)+`"`, 1))
+	}
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	w.Write(out)
+}
+
+// fault answers with a SOAP 1.1 fault (HTTP 500), credentials redacted.
+func (m *Mock) fault(w http.ResponseWriter, code, reason string, secrets []string) {
+	reason = soap.Redact(reason, secrets...)
+	w.Header().Set("Content-Type", soap.ContentType11)
+	w.WriteHeader(http.StatusInternalServerError)
+	w.Write(soap.FaultEnvelope("1.1", code, reason))
+}
+
+// describe names a finding as a faultstring does: check, line, path, message.
+func describe(f validate.Finding) string {
+	s := fmt.Sprintf("%s at line %d", f.Check, f.Line)
+	if f.Path != "" {
+		s += " (" + f.Path + ")"
+	}
+	return s + ": " + f.Message
+}
+
+func (m *Mock) serveSOAP(w http.ResponseWriter, r *http.Request, s *service, body []byte) {
+	action := strings.Trim(strings.TrimSpace(r.Header.Get("SOAPAction")), `"`)
+	if action == "" {
+		m.fault(w, soap.FaultClient, "the SOAPAction header is missing; it names the operation", nil)
+		return
+	}
+	op := s.c.ByAction(action)
+	if op == nil {
+		m.fault(w, soap.FaultClient, fmt.Sprintf("the SOAPAction %q names no operation of %s", action, s.c.Service), nil)
+		return
+	}
+	res := m.v.Validate(body, validate.Target{Service: s.c.Service, Operation: op.Name, Direction: contract.Request})
+	if fails := res.Failures(); len(fails) > 0 {
+		m.fault(w, soap.FaultClient, fmt.Sprintf("the request is not a valid %s.%s request: %s", s.c.Service, op.Name, describe(fails[0])), soap.Secrets(body))
+		return
+	}
+	msg, err := soap.Read(body)
+	if err != nil {
+		m.fault(w, soap.FaultClient, "the request cannot be read: "+err.Error(), nil)
+		return
+	}
+	rep := m.dispatch(call{s: s, op: op, msg: msg})
+	out := soap.Envelope("1.1", rep.headers(s.c.TargetNamespace), rep.body)
+	// Every response the mock sends is contract-valid; if not, it is a bug
+	// of the mock, reported as a Server fault rather than sent.
+	check := m.v.Validate(out, validate.Target{Service: s.c.Service, Operation: op.Name, Direction: contract.Response})
+	if fails := check.Failures(); len(fails) > 0 {
+		m.logf("mock: invalid %s.%s response (a bug of conform): %s", s.c.Service, op.Name, describe(fails[0]))
+		m.fault(w, soap.FaultServer, "the conform mock produced an invalid response (a bug of conform): "+describe(fails[0]), soap.Secrets(out))
+		return
+	}
+	w.Header().Set("Content-Type", soap.ContentType11)
+	w.Write(out)
+}

@@ -1,0 +1,85 @@
+package soap
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+)
+
+// RequestHeaders are the SuperOffice request header blocks, in the order
+// the binding declares them (ApplicationToken, Credentials, TimeZone), in
+// namespace ns; a nil value is sent as a nil element.
+func RequestHeaders(ns string, appToken, ticket *string) []string {
+	app := NilElem(ns, "ApplicationToken")
+	if appToken != nil {
+		app = Elem(ns, "ApplicationToken", Escape(*appToken))
+	}
+	cred := NilElem(ns, "Credentials")
+	if ticket != nil {
+		cred = Elem(ns, "Credentials", Text("Ticket", *ticket))
+	}
+	return []string{app, cred, NilElem(ns, "TimeZone")}
+}
+
+// DefaultMaxResponse bounds how much of a response is read (10 MiB).
+const DefaultMaxResponse = 10 << 20
+
+// Exchange is one HTTP round trip.
+type Exchange struct {
+	URL         string
+	Action      string
+	Request     []byte
+	Status      int
+	ContentType string
+	Response    []byte
+	Truncated   bool // the response was larger than the limit
+	Duration    time.Duration
+}
+
+// Client posts SOAP 1.1 requests.
+type Client struct {
+	HTTP        *http.Client
+	MaxResponse int64
+}
+
+// Post sends an envelope with its SOAPAction. An error means no HTTP
+// response was had (unreachable, timeout): an infrastructure problem, not
+// a contract failure.
+func (c *Client) Post(ctx context.Context, url, action, contentType string, envelope []byte) (*Exchange, error) {
+	hc := c.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	limit := c.MaxResponse
+	if limit <= 0 {
+		limit = DefaultMaxResponse
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(envelope))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("SOAPAction", `"`+action+`"`)
+	ex := &Exchange{URL: url, Action: action, Request: envelope}
+	start := time.Now()
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("POST %s: %w", url, err)
+	}
+	defer resp.Body.Close()
+	ex.Status = resp.StatusCode
+	ex.ContentType = resp.Header.Get("Content-Type")
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	ex.Duration = time.Since(start)
+	if err != nil {
+		return nil, fmt.Errorf("POST %s: reading the response: %w", url, err)
+	}
+	if int64(len(body)) > limit {
+		body, ex.Truncated = body[:limit], true
+	}
+	ex.Response = body
+	return ex, nil
+}

@@ -1,0 +1,159 @@
+package soap
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Node is an element of a message read by Read.
+type Node struct {
+	Name xml.Name
+	Attr []xml.Attr
+	Text string // character content, when the element has no children
+	Kids []*Node
+}
+
+// Nil reports xsi:nil="true".
+func (n *Node) Nil() bool {
+	for _, a := range n.Attr {
+		if a.Name.Space == NSXSI && a.Name.Local == "nil" {
+			return a.Value == "true" || a.Value == "1"
+		}
+	}
+	return false
+}
+
+// Child is the first child with the local name, nil when there is none.
+func (n *Node) Child(local string) *Node {
+	if n == nil {
+		return nil
+	}
+	for _, k := range n.Kids {
+		if k.Name.Local == local {
+			return k
+		}
+	}
+	return nil
+}
+
+// At follows local names down from n.
+func (n *Node) At(path ...string) *Node {
+	for _, p := range path {
+		n = n.Child(p)
+	}
+	return n
+}
+
+// Value is the element's text; nil for an absent or nil element.
+func (n *Node) Value() *string {
+	if n == nil || n.Nil() {
+		return nil
+	}
+	s := n.Text
+	return &s
+}
+
+// Message is a SOAP envelope read into nodes.
+type Message struct {
+	Version string  // "1.1" or "1.2"
+	Headers []*Node // header blocks
+	Body    *Node   // the Body's first element, nil when empty
+	Fault   *Fault  // set when the Body is a Fault
+}
+
+// Header returns the header block with the local name.
+func (m *Message) Header(local string) *Node {
+	for _, h := range m.Headers {
+		if h.Name.Local == local {
+			return h
+		}
+	}
+	return nil
+}
+
+// Fault is a SOAP fault's code and reason.
+type Fault struct {
+	Code   string
+	Reason string
+}
+
+// ErrNotEnvelope is returned for a document that is not a SOAP envelope.
+var ErrNotEnvelope = errors.New("not a SOAP envelope")
+
+// maxDepth bounds element nesting in Read.
+const maxDepth = 256
+
+// Read reads a SOAP envelope. It refuses DTDs and never expands entities;
+// use it on messages the validator has already vetted, or as a second line
+// of defence on untrusted ones.
+func Read(data []byte) (*Message, error) {
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.Strict = true
+	var stack []*Node
+	var root *Node
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.Directive:
+			return nil, errors.New("the message has a DTD")
+		case xml.StartElement:
+			if len(stack) >= maxDepth {
+				return nil, fmt.Errorf("elements nested deeper than %d", maxDepth)
+			}
+			n := &Node{Name: t.Name, Attr: t.Attr}
+			if len(stack) > 0 {
+				p := stack[len(stack)-1]
+				p.Kids = append(p.Kids, n)
+			} else {
+				root = n
+			}
+			stack = append(stack, n)
+		case xml.CharData:
+			if len(stack) > 0 {
+				stack[len(stack)-1].Text += string(t)
+			}
+		case xml.EndElement:
+			n := stack[len(stack)-1]
+			if len(n.Kids) > 0 {
+				n.Text = ""
+			}
+			stack = stack[:len(stack)-1]
+		}
+	}
+	if root == nil || root.Name.Local != "Envelope" || Version(root.Name.Space) == "" {
+		return nil, ErrNotEnvelope
+	}
+	m := &Message{Version: Version(root.Name.Space)}
+	for _, k := range root.Kids {
+		switch {
+		case k.Name.Space == root.Name.Space && k.Name.Local == "Header":
+			m.Headers = k.Kids
+		case k.Name.Space == root.Name.Space && k.Name.Local == "Body" && len(k.Kids) > 0:
+			m.Body = k.Kids[0]
+		}
+	}
+	if m.Body != nil && m.Body.Name.Space == root.Name.Space && m.Body.Name.Local == "Fault" {
+		f := &Fault{}
+		if m.Version == "1.1" {
+			f.Code = strings.TrimSpace(m.Body.At("faultcode").Text)
+			f.Reason = m.Body.At("faultstring").Text
+		} else {
+			f.Code = strings.TrimSpace(m.Body.At("Code", "Value").Text)
+			if r := m.Body.At("Reason", "Text"); r != nil {
+				f.Reason = r.Text
+			}
+		}
+		m.Fault = f
+	}
+	return m, nil
+}
