@@ -4,11 +4,15 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/conform-dev/conform/internal/cli"
 )
@@ -19,19 +23,26 @@ Usage:
   conform validate [--op Agent.Operation] [--dir request|response] [--max-size N] FILE...
   conform schemas extract --wsdl FILE|URL [--wsdl ...] --out DIR
   conform ops [Agent]
+  conform mock [--addr 127.0.0.1:8088] [--user NAME:PASSWORD]... [--online --app-token T] [--ticket-ttl 1h]
 
 Exit codes: 0 conformant, 1 contract failures, 2 usage or configuration
 error, 3 endpoint unreachable or other infrastructure error.
 `
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() {
+	// SIGINT and SIGTERM end long-running commands (mock, run) gracefully.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
 
 type multi []string
 
 func (m *multi) String() string     { return strings.Join(*m, ",") }
 func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 
-func run(args []string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stderr, usage)
 		if len(args) == 0 {
@@ -63,6 +74,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return cli.ExitUsage
 		}
 		return cli.Extract(wsdls, *out, stdout, stderr)
+	case "mock":
+		var users multi
+		if u := os.Getenv("CONFORM_MOCK_USER"); u != "" {
+			users = append(users, u)
+		}
+		addr := fs.String("addr", "127.0.0.1:8088", "address to listen on")
+		fs.Var(&users, "user", "NAME:PASSWORD of a user the mock accepts; repeatable (env CONFORM_MOCK_USER); replaces the default user")
+		online := fs.Bool("online", false, "Online mode: require and check the ApplicationToken header")
+		appToken := fs.String("app-token", os.Getenv("CONFORM_APP_TOKEN"), "application token accepted in Online mode (env CONFORM_APP_TOKEN)")
+		ttl := fs.Duration("ticket-ttl", time.Hour, "lifetime of a ticket")
+		maxBody := fs.Int64("max-body", 1<<20, "largest request body, in bytes")
+		if fs.Parse(rest) != nil {
+			return cli.ExitUsage
+		}
+		return cli.Mock(ctx, cli.MockOptions{Addr: *addr, Users: users, Online: *online, AppToken: *appToken, TicketTTL: *ttl, MaxBody: *maxBody}, stdout, stderr)
 	case "ops":
 		if fs.Parse(rest) != nil {
 			return cli.ExitUsage

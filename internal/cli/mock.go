@@ -1,0 +1,86 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/conform-dev/conform/internal/mock"
+)
+
+// MockOptions are the inputs of `conform mock`.
+type MockOptions struct {
+	Addr      string
+	Users     []string // NAME:PASSWORD
+	Online    bool
+	AppToken  string
+	TicketTTL time.Duration
+	MaxBody   int64
+}
+
+// ParseUsers reads NAME:PASSWORD pairs.
+func ParseUsers(pairs []string) (map[string]string, error) {
+	if len(pairs) == 0 {
+		return nil, nil
+	}
+	users := map[string]string{}
+	for _, p := range pairs {
+		name, pw, ok := strings.Cut(p, ":")
+		if !ok || name == "" || pw == "" {
+			return nil, errors.New("--user wants NAME:PASSWORD (both non-empty)")
+		}
+		users[name] = pw
+	}
+	return users, nil
+}
+
+// Mock runs `conform mock` until ctx ends (SIGINT or SIGTERM in main),
+// then shuts down gracefully.
+func Mock(ctx context.Context, o MockOptions, stdout, stderr io.Writer) int {
+	users, err := ParseUsers(o.Users)
+	if err != nil {
+		fmt.Fprintf(stderr, "conform mock: %v\n", err)
+		return ExitUsage
+	}
+	m, err := mock.New(mock.Options{Users: users, Online: o.Online, AppToken: o.AppToken, TicketTTL: o.TicketTTL, MaxBody: o.MaxBody,
+		Logf: func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }})
+	if err != nil {
+		fmt.Fprintf(stderr, "conform mock: %v (with --online, give --app-token or CONFORM_APP_TOKEN)\n", err)
+		return ExitUsage
+	}
+	ln, err := net.Listen("tcp", o.Addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "conform mock: cannot listen on %s: %v (choose another --addr)\n", o.Addr, err)
+		return ExitInfra
+	}
+	srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	base := "http://" + ln.Addr().String()
+	fmt.Fprintln(stdout, base)
+	userList := "the default user " + mock.DefaultUser + ":" + mock.DefaultPassword
+	if users != nil {
+		userList = fmt.Sprintf("%d configured user(s)", len(users))
+	}
+	fmt.Fprintf(stderr, "conform mock: serving %s%s and %s%s (%s; %s mode); stop with Ctrl-C\n",
+		base+mock.BasePath, "User.svc", base+mock.BasePath, "SoPrincipal.svc", userList, map[bool]string{true: "Online", false: "on-site"}[o.Online])
+	select {
+	case err := <-done:
+		fmt.Fprintf(stderr, "conform mock: %v\n", err)
+		return ExitInfra
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shut); err != nil {
+		fmt.Fprintf(stderr, "conform mock: shutdown: %v\n", err)
+		return ExitInfra
+	}
+	fmt.Fprintln(stderr, "conform mock: stopped")
+	return ExitOK
+}
