@@ -20,6 +20,9 @@ import (
 const usage = `conform: contract tests for SuperOffice NetServer SOAP services
 
 Usage:
+  conform run [--endpoint URL] [--ticket T | --user U --password P] [--app-token T]
+              [--ops Agent.Op,...] [--label-filter EXPR] [--timeout 30s] [--reports DIR]
+              [--allow-mutations] [--verbose]
   conform validate [--op Agent.Operation] [--dir request|response] [--max-size N] FILE...
   conform schemas extract --wsdl FILE|URL [--wsdl ...] --out DIR
   conform ops [Agent]
@@ -74,6 +77,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return cli.ExitUsage
 		}
 		return cli.Extract(wsdls, *out, stdout, stderr)
+	case "run":
+		var o cli.RunOptions
+		fs.StringVar(&o.Endpoint, "endpoint", "", "installation base URL (env CONFORM_ENDPOINT); none: the embedded mock")
+		fs.StringVar(&o.Ticket, "ticket", "", "a 7T: ticket (prefer env CONFORM_TICKET: command lines are visible)")
+		fs.StringVar(&o.User, "user", "", "user name for SoPrincipal (env CONFORM_USER)")
+		fs.StringVar(&o.Password, "password", "", "password (prefer env CONFORM_PASSWORD)")
+		fs.StringVar(&o.AppToken, "app-token", "", "ApplicationToken header (env CONFORM_APP_TOKEN)")
+		fs.StringVar(&o.Ops, "ops", "", "operations to test, e.g. User.GetAccessToken,User.GetExternalTokens")
+		fs.StringVar(&o.LabelFilter, "label-filter", "", "Ginkgo label filter, e.g. 'happy && !generated'")
+		fs.DurationVar(&o.Timeout, "timeout", 30*time.Second, "timeout of each call")
+		fs.StringVar(&o.Reports, "reports", "reports", "folder for junit.xml and evidence/")
+		fs.BoolVar(&o.AllowMutations, "allow-mutations", false, "run mutating and destructive cases against a live endpoint")
+		fs.BoolVar(&o.Verbose, "verbose", false, "also print Ginkgo's own report on stderr")
+		if fs.Parse(rest) != nil {
+			return cli.ExitUsage
+		}
+		return cli.Run(ctx, o, stdout, stderr)
 	case "mock":
 		var users multi
 		if u := os.Getenv("CONFORM_MOCK_USER"); u != "" {

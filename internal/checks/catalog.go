@@ -24,6 +24,15 @@ type Check struct {
 	Source      string
 }
 
+// Scope tells what a check looks at: one message (the validator), or an
+// exchange and the case's expectations (the suite).
+func (c Check) Scope() string {
+	if _, ok := exchangeChecks[c.ID]; ok {
+		return "exchange"
+	}
+	return "message"
+}
+
 // IDs of the checks, for use in code.
 const (
 	XMLSize        = "XML-SIZE"
@@ -46,7 +55,16 @@ const (
 	BodyValid      = "BODY-VALID"
 	BodyFault      = "BODY-FAULT"
 	OpUnknown      = "OP-UNKNOWN"
+
+	ReqValid        = "REQ-VALID"
+	HTTPTransport   = "HTTP-TRANSPORT"
+	HTTPStatus      = "HTTP-STATUS"
+	HTTPContentType = "HTTP-CONTENT-TYPE"
+	ExpOutcome      = "EXP-OUTCOME"
+	ExpValue        = "EXP-VALUE"
 )
+
+var exchangeChecks = map[string]bool{ReqValid: true, HTTPTransport: true, HTTPStatus: true, HTTPContentType: true, ExpOutcome: true, ExpValue: true}
 
 // Catalog lists every check, in the order reports show them.
 var Catalog = []Check{
@@ -70,6 +88,13 @@ var Catalog = []Check{
 	{BodyValid, Must, "The Body's child is valid against its schema declaration.", "the WSDL (types); WS-I Basic Profile 1.1 R2712"},
 	{BodyFault, Info, "The response is a SOAP Fault (allowed; the operation's result is an error).", "SOAP 1.1 §4.4"},
 	{OpUnknown, Must, "The message's operation can be determined from its Body element.", "the WSDL (wsdl:binding)"},
+
+	{ReqValid, Must, "The request conform sends is itself valid against the contract, checked before it is sent.", "the WSDL; conform (a failure here is an error in the case, not in the endpoint)"},
+	{HTTPTransport, Must, "The endpoint answers the HTTP request within the timeout.", "conform: infrastructure (a failure here is reported as an error, not a contract failure)"},
+	{HTTPStatus, Must, "A response has HTTP status 200, and a SOAP Fault has status 500.", "SOAP 1.1 §6.2; WS-I Basic Profile 1.1 R1124, R1126"},
+	{HTTPContentType, Must, "The response's Content-Type is the SOAP version's media type (text/xml for SOAP 1.1) with charset utf-8 or utf-16.", "SOAP 1.1 §6.1.1; WS-I Basic Profile 1.1 R1018"},
+	{ExpOutcome, Must, "The call succeeds or fails as the case expects: Succeeded header and ExceptionInfo, or a SOAP Fault.", "the case catalog (fixtures/cases); SuperOffice NetServer documentation"},
+	{ExpValue, Must, "The response holds the values the case expects at its element paths (equality, pattern, or an earlier step's value).", "the case catalog (fixtures/cases); SuperOffice NetServer documentation"},
 }
 
 var byID = func() map[string]Check {

@@ -62,3 +62,34 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestBuild(t *testing.T) {
+	v, _ := validate.Default()
+	c := v.Contract("User")
+	m, _ := instance.Load(schemas.FS, "User", c)
+	s := func(x string) *string { return &x }
+	el := contract.QName{Namespace: c.TargetNamespace, Name: "SaveExternalTokens"}
+	got, err := m.Build(el, map[string]*string{
+		"TokenManagementInfo/Claims":      s("c"),
+		"TokenManagementInfo/Provider":    s("a & <b>"),
+		"TokenManagementInfo/AccessToken": nil,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `<SaveExternalTokens xmlns="` + c.TargetNamespace + `"><TokenManagementInfo><Provider>a &amp; &lt;b&gt;</Provider><AccessToken xmlns:i="http://www.w3.org/2001/XMLSchema-instance" i:nil="true" /><Claims>c</Claims></TokenManagementInfo></SaveExternalTokens>`
+	if string(got) != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	pr := xsd.Parse(got)
+	issues, _ := v.Schema("User").ValidateElement(pr.Doc.Root())
+	pr.Doc.Free()
+	if len(issues) > 0 {
+		t.Errorf("built instance invalid: %+v", issues)
+	}
+	for _, bad := range []map[string]*string{{"Nope": s("x")}, {"TokenManagementInfo/Provider/X": s("x")}, {"TokenManagementInfo": s("text")}} {
+		if _, err := m.Build(el, bad); err == nil {
+			t.Errorf("Build(%v) succeeded", bad)
+		}
+	}
+}

@@ -1,0 +1,79 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/conform-dev/conform/internal/contract"
+	"github.com/conform-dev/conform/internal/soap"
+	"github.com/conform-dev/conform/internal/validate"
+)
+
+// ErrUnreachable wraps failures to reach the endpoint (exit code 3).
+var ErrUnreachable = errors.New("endpoint unreachable")
+
+// ErrAuth is a refused login (exit code 2: configuration).
+var ErrAuth = errors.New("authentication failed")
+
+// Ping fetches the User agent's WSDL: the endpoint answers HTTP at all.
+func (e *Engine) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.URL("User")+"?singleWsdl", nil)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrUnreachable, err)
+	}
+	hc := e.cfg.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrUnreachable, err)
+	}
+	resp.Body.Close()
+	return nil
+}
+
+// Authenticate logs in through SoPrincipal.AuthenticateUsernamePassword
+// and makes the ticket the engine's. The password never appears in an
+// error.
+func (e *Engine) Authenticate(ctx context.Context, user, password string) error {
+	e.AddSecrets(password)
+	c := e.v.Contract("SoPrincipal")
+	op := c.Op("AuthenticateUsernamePassword")
+	body, err := e.models["SoPrincipal"].Build(op.Input.Body, map[string]*string{"UserName": &user, "Password": &password})
+	if err != nil {
+		return err
+	}
+	env := soap.Envelope(c.SOAPVersion, e.requestHeaders(op, ""), string(body))
+	ctx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
+	defer cancel()
+	ex, err := e.client.Post(ctx, e.URL("SoPrincipal"), op.SOAPAction, soap.ContentType11, env)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrUnreachable, err)
+	}
+	rv := e.v.Validate(ex.Response, validate.Target{Service: "SoPrincipal", Operation: op.Name, Direction: contract.Response})
+	msg, rerr := soap.Read(ex.Response)
+	if rerr != nil || msg.Body == nil {
+		return fmt.Errorf("%w: SoPrincipal answered HTTP %d with no readable SOAP envelope", ErrUnreachable, ex.Status)
+	}
+	e.AddSecrets(soap.Secrets(ex.Response)...)
+	if msg.Fault != nil {
+		return fmt.Errorf("%w: SoPrincipal answered with a SOAP Fault: %s", ErrAuth, soap.Redact(msg.Fault.Reason, e.Secrets()...))
+	}
+	t := msg.Body.At("Credentials", "Ticket").Value()
+	ok := msg.Body.At("AuthenticationSucceeded").Value()
+	if ok == nil || *ok != "true" || t == nil || *t == "" {
+		why := ""
+		if f := rv.Failures(); len(f) > 0 {
+			why = fmt.Sprintf(" (and the answer is not contract-valid: %s %s)", f[0].Check, f[0].Message)
+		}
+		return fmt.Errorf("%w for user %q: AuthenticationSucceeded is not true; check --user and --password (or CONFORM_USER, CONFORM_PASSWORD)%s", ErrAuth, user, why)
+	}
+	e.cfg.Ticket = *t
+	e.AddSecrets(*t)
+	return nil
+}

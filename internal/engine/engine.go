@@ -1,0 +1,491 @@
+// Package engine runs one case of the catalog against an endpoint: per
+// step it builds the request, validates it before sending, posts it,
+// checks HTTP status and content type, validates the response (envelope,
+// headers, body element, strictly), checks the case's expectations, and
+// keeps the exchange as evidence. Every result names a check of the
+// catalog. It knows nothing of Ginkgo: the suite calls it from its specs.
+package engine
+
+import (
+	"context"
+	"fmt"
+	"mime"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/conform-dev/conform/internal/checks"
+	"github.com/conform-dev/conform/internal/contract"
+	"github.com/conform-dev/conform/internal/fixture"
+	"github.com/conform-dev/conform/internal/instance"
+	"github.com/conform-dev/conform/internal/soap"
+	"github.com/conform-dev/conform/internal/validate"
+	"github.com/conform-dev/conform/schemas"
+)
+
+// InvalidTicket is the ticket sent by steps with auth: invalid.
+const InvalidTicket = "7T:conform-invalid-ticket"
+
+// Status of one check.
+type Status string
+
+// Statuses.
+const (
+	Passed  Status = "passed"
+	Failed  Status = "failed"  // a MUST check failed: a contract failure
+	Warning Status = "warning" // a SHOULD check failed
+	Error   Status = "error"   // infrastructure or a case that cannot run
+)
+
+// CheckResult is the outcome of one check in one step.
+type CheckResult struct {
+	Check   string `json:"check"`
+	Status  Status `json:"status"`
+	Message string `json:"message"`          // one line
+	Detail  string `json:"detail,omitempty"` // every finding, one per line
+}
+
+// StepResult is one call and its checks.
+type StepResult struct {
+	Name     string         `json:"name"`
+	Call     string         `json:"call"`
+	Exchange *soap.Exchange `json:"-"`
+	Checks   []CheckResult  `json:"checks"`
+}
+
+// CaseResult is one case's outcome.
+type CaseResult struct {
+	Case  *fixture.Case
+	Steps []StepResult
+}
+
+func (r *CaseResult) count(s Status) int {
+	n := 0
+	for _, st := range r.Steps {
+		for _, c := range st.Checks {
+			if c.Status == s {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// Failed reports a contract failure.
+func (r *CaseResult) Failed() bool { return r.count(Failed) > 0 }
+
+// Errored reports an infrastructure error (or a case that could not run).
+func (r *CaseResult) Errored() bool { return r.count(Error) > 0 }
+
+// Summary is a one-line account of the failures, or "".
+func (r *CaseResult) Summary() string {
+	var parts []string
+	for _, st := range r.Steps {
+		for _, c := range st.Checks {
+			if c.Status == Failed || c.Status == Error {
+				parts = append(parts, fmt.Sprintf("%s [%s] %s", st.Name, c.Check, c.Message))
+			}
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Config is what the engine needs to talk to an endpoint.
+type Config struct {
+	Endpoint string // base URL; agents at Endpoint/Remote/Services88/<Agent>.svc
+	Ticket   string
+	AppToken *string
+	Timeout  time.Duration
+	HTTP     *http.Client
+}
+
+// Engine runs cases. It is safe for concurrent use.
+type Engine struct {
+	cfg    Config
+	v      *validate.Validator
+	models map[string]*instance.Schema
+	client *soap.Client
+
+	mu      sync.Mutex
+	secrets map[string]bool
+}
+
+// New builds an engine over the embedded contracts.
+func New(cfg Config) (*Engine, error) {
+	v, err := validate.Default()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	e := &Engine{cfg: cfg, v: v, models: map[string]*instance.Schema{}, client: &soap.Client{HTTP: cfg.HTTP}, secrets: map[string]bool{}}
+	for _, c := range v.Contracts() {
+		m, err := instance.Load(schemas.FS, c.Service, c)
+		if err != nil {
+			return nil, err
+		}
+		e.models[c.Service] = m
+	}
+	e.AddSecrets(cfg.Ticket)
+	if cfg.AppToken != nil {
+		e.AddSecrets(*cfg.AppToken)
+	}
+	return e, nil
+}
+
+// Contract and Instances make the engine a fixture.Model.
+func (e *Engine) Contract(service string) *contract.Contract { return e.v.Contract(service) }
+
+// Instances is the schema model of a service.
+func (e *Engine) Instances(service string) *instance.Schema { return e.models[service] }
+
+// Validator is the engine's validator.
+func (e *Engine) Validator() *validate.Validator { return e.v }
+
+// AddSecrets registers values that must never be written anywhere.
+func (e *Engine) AddSecrets(values ...string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, v := range values {
+		if strings.TrimSpace(v) != "" {
+			e.secrets[v] = true
+		}
+	}
+}
+
+// Secrets are every credential the engine has seen: configured, sent or
+// received.
+func (e *Engine) Secrets() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]string, 0, len(e.secrets))
+	for s := range e.secrets {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// URL of an agent.
+func (e *Engine) URL(service string) string {
+	return strings.TrimRight(e.cfg.Endpoint, "/") + "/Remote/Services88/" + service + ".svc"
+}
+
+// Run runs every step of a case; a step whose request could not be sent
+// or answered ends the case.
+func (e *Engine) Run(ctx context.Context, c *fixture.Case) *CaseResult {
+	res := &CaseResult{Case: c}
+	vars := map[string]string{}
+	for i := range c.Steps {
+		st := e.step(ctx, &c.Steps[i], vars)
+		res.Steps = append(res.Steps, st)
+		for _, cr := range st.Checks {
+			if cr.Status == Error {
+				return res
+			}
+		}
+	}
+	return res
+}
+
+func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]string) StepResult {
+	out := StepResult{Name: st.Name, Call: st.Call}
+	add := func(id string, s Status, msg, detail string) {
+		out.Checks = append(out.Checks, CheckResult{Check: id, Status: s, Message: msg, Detail: detail})
+	}
+	svc, opName, _ := strings.Cut(st.Call, ".")
+	c := e.v.Contract(svc)
+	op := c.Op(opName)
+
+	// The request.
+	var body []byte
+	var err error
+	if st.Sample {
+		body, err = e.models[svc].Element(op.Input.Body)
+	} else {
+		params := make(map[string]*string, len(st.Params))
+		for k, v := range st.Params {
+			if v != nil {
+				x := fixture.Expand(*v, vars)
+				v = &x
+			}
+			params[k] = v
+		}
+		body, err = e.models[svc].Build(op.Input.Body, params)
+	}
+	if err != nil {
+		add(checks.ReqValid, Error, "cannot build the request: "+err.Error(), "")
+		return out
+	}
+	envelope := soap.Envelope(c.SOAPVersion, e.requestHeaders(op, st.Auth), string(body))
+	e.AddSecrets(soap.Secrets(envelope)...)
+	target := validate.Target{Service: svc, Operation: opName, Direction: contract.Request}
+	if rv := e.v.Validate(envelope, target); rv.Failed() {
+		add(checks.ReqValid, Error, "the request conform built is not valid (an error in the case): "+oneLine(rv.Failures()[0]), findingsDetail(rv.Findings))
+		out.Exchange = &soap.Exchange{URL: e.URL(svc), Action: op.SOAPAction, Request: envelope}
+		return out
+	}
+	add(checks.ReqValid, Passed, "the request is valid", "")
+
+	// The exchange.
+	cctx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
+	defer cancel()
+	contentType := soap.ContentType11
+	if c.SOAPVersion == "1.2" {
+		contentType = soap.ContentType12
+	}
+	ex, err := e.client.Post(cctx, e.URL(svc), op.SOAPAction, contentType, envelope)
+	if err != nil {
+		add(checks.HTTPTransport, Error, err.Error(), "")
+		out.Exchange = &soap.Exchange{URL: e.URL(svc), Action: op.SOAPAction, Request: envelope}
+		return out
+	}
+	out.Exchange = ex
+	e.AddSecrets(soap.Secrets(ex.Response)...)
+
+	// The response, as a message.
+	rv := &validate.Result{}
+	if ex.Truncated {
+		rv.Findings = append(rv.Findings, validate.Finding{Check: checks.XMLSize, Severity: checks.Must, Message: fmt.Sprintf("the response is larger than %d bytes; it was not read further", len(ex.Response))})
+	} else {
+		rv = e.v.Validate(ex.Response, validate.Target{Service: svc, Operation: opName, Direction: contract.Response})
+	}
+	isFault := false
+	for _, f := range rv.Findings {
+		if f.Check == checks.BodyFault {
+			isFault = true
+		}
+	}
+	e.httpChecks(ex, c.SOAPVersion, isFault, add)
+	for _, ch := range checks.Catalog {
+		if ch.Scope() != "message" || ch.Severity == checks.Info || ch.ID == checks.OpUnknown {
+			continue
+		}
+		var mine []validate.Finding
+		for _, f := range rv.Findings {
+			if f.Check == ch.ID {
+				mine = append(mine, f)
+			}
+		}
+		switch {
+		case len(mine) == 0:
+			add(ch.ID, Passed, ch.Description, "")
+		case ch.Severity == checks.Must:
+			add(ch.ID, Failed, oneLine(mine[0])+more(len(mine)), findingsDetail(mine))
+		default:
+			add(ch.ID, Warning, oneLine(mine[0])+more(len(mine)), findingsDetail(mine))
+		}
+	}
+
+	// The case's expectations.
+	var msg *soap.Message
+	if !rv.Failed() || readable(rv) {
+		msg, _ = soap.Read(ex.Response)
+	}
+	succeeded := e.outcome(st, msg, isFault, add)
+	e.values(st, msg, succeeded, vars, add)
+	return out
+}
+
+// readable: the response parsed as a SOAP envelope, whatever else is wrong.
+func readable(rv *validate.Result) bool {
+	for _, f := range rv.Findings {
+		switch f.Check {
+		case checks.XMLSize, checks.XMLEmpty, checks.XMLWellFormed, checks.XMLNoDTD, checks.XMLEncoding, checks.EnvRoot:
+			return false
+		}
+	}
+	return true
+}
+
+func (e *Engine) requestHeaders(op *contract.Operation, auth string) []string {
+	var out []string
+	for _, h := range op.Input.Headers {
+		ns := h.Element.Namespace
+		switch h.Element.Name {
+		case "ApplicationToken":
+			if e.cfg.AppToken != nil {
+				out = append(out, soap.Elem(ns, "ApplicationToken", soap.Escape(*e.cfg.AppToken)))
+			} else {
+				out = append(out, soap.NilElem(ns, "ApplicationToken"))
+			}
+		case "Credentials":
+			switch auth {
+			case fixture.AuthNone:
+				out = append(out, soap.NilElem(ns, "Credentials"))
+			case fixture.AuthInvalid:
+				out = append(out, soap.Elem(ns, "Credentials", soap.Text("Ticket", InvalidTicket)))
+			default:
+				out = append(out, soap.Elem(ns, "Credentials", soap.Text("Ticket", e.cfg.Ticket)))
+			}
+		default:
+			out = append(out, soap.NilElem(ns, h.Element.Name))
+		}
+	}
+	return out
+}
+
+func (e *Engine) httpChecks(ex *soap.Exchange, version string, isFault bool, add func(string, Status, string, string)) {
+	want, what := http.StatusOK, "a response"
+	if isFault {
+		want, what = http.StatusInternalServerError, "a SOAP Fault"
+	}
+	if ex.Status == want {
+		add(checks.HTTPStatus, Passed, fmt.Sprintf("HTTP %d for %s", ex.Status, what), "")
+	} else {
+		add(checks.HTTPStatus, Failed, fmt.Sprintf("HTTP %d for %s; expected %d", ex.Status, what, want), "")
+	}
+	wantType := "text/xml"
+	if version == "1.2" {
+		wantType = "application/soap+xml"
+	}
+	mt, params, err := mime.ParseMediaType(ex.ContentType)
+	cs := strings.ToLower(params["charset"])
+	switch {
+	case err != nil || mt != wantType:
+		add(checks.HTTPContentType, Failed, fmt.Sprintf("Content-Type %q; SOAP %s wants %s; charset=utf-8", ex.ContentType, version, wantType), "")
+	case cs != "utf-8" && cs != "utf-16":
+		add(checks.HTTPContentType, Failed, fmt.Sprintf("Content-Type %q does not name the charset (utf-8 or utf-16)", ex.ContentType), "")
+	default:
+		add(checks.HTTPContentType, Passed, "Content-Type "+ex.ContentType, "")
+	}
+}
+
+// outcome checks EXP-OUTCOME and reports whether the call succeeded.
+func (e *Engine) outcome(st *fixture.Step, msg *soap.Message, isFault bool, add func(string, Status, string, string)) bool {
+	var succ *string
+	exc := false
+	if msg != nil {
+		succ = msg.Header("Succeeded").Value()
+		if x := msg.Header("ExceptionInfo"); x != nil && !x.Nil() {
+			exc = true
+		}
+	}
+	succeeded := msg != nil && !isFault && succ != nil && strings.TrimSpace(*succ) == "true"
+	failedProperly := isFault || (succ != nil && strings.TrimSpace(*succ) == "false" && exc)
+	got := "no readable answer"
+	switch {
+	case isFault:
+		got = "a SOAP Fault"
+		if msg != nil && msg.Fault != nil {
+			got = fmt.Sprintf("a SOAP Fault (%s)", msg.Fault.Code)
+		}
+	case succ == nil && msg != nil:
+		got = "no Succeeded header"
+	case succ != nil:
+		got = "Succeeded=" + strings.TrimSpace(*succ)
+		if exc {
+			got += " with ExceptionInfo"
+		}
+	}
+	switch st.Expect.Outcome {
+	case fixture.OutcomeSuccess:
+		if succeeded {
+			add(checks.ExpOutcome, Passed, "succeeded, as expected", "")
+		} else {
+			add(checks.ExpOutcome, Failed, "expected success; got "+got, "")
+		}
+	case fixture.OutcomeFailure:
+		if failedProperly {
+			add(checks.ExpOutcome, Passed, "failed as expected: "+got, "")
+		} else {
+			add(checks.ExpOutcome, Failed, "expected a failure (Succeeded=false with ExceptionInfo, or a SOAP Fault); got "+got, "")
+		}
+	default:
+		add(checks.ExpOutcome, Passed, "any outcome is accepted; got "+got, "")
+	}
+	return succeeded
+}
+
+// values checks EXP-VALUE (on a successful answer) and captures variables.
+func (e *Engine) values(st *fixture.Step, msg *soap.Message, succeeded bool, vars map[string]string, add func(string, Status, string, string)) {
+	if len(st.Expect.Values) == 0 && len(st.Capture) == 0 {
+		return
+	}
+	if !succeeded {
+		add(checks.ExpValue, Passed, "not checked: values are expected of a successful answer only", "")
+		return
+	}
+	var problems []string
+	names := make([]string, 0, len(st.Capture))
+	for n := range st.Capture {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		v := msg.Body.At(strings.Split(st.Capture[name], "/")...).Value()
+		if v == nil {
+			problems = append(problems, fmt.Sprintf("%s: nothing to capture as ${%s}", st.Capture[name], name))
+			continue
+		}
+		vars[name] = *v
+	}
+	for _, x := range st.Expect.Values {
+		node := msg.Body.At(strings.Split(x.Path, "/")...)
+		v := node.Value()
+		show := func() string {
+			switch {
+			case node == nil:
+				return "absent"
+			case v == nil:
+				return "nil"
+			}
+			return fmt.Sprintf("%q", *v)
+		}
+		switch {
+		case x.Equals != nil:
+			want := fixture.Expand(*x.Equals, vars)
+			if v == nil || *v != want {
+				problems = append(problems, fmt.Sprintf("%s is %s; expected %q", x.Path, show(), want))
+			}
+		case x.Pattern != "":
+			if v == nil || !regexp.MustCompile(x.Pattern).MatchString(*v) {
+				problems = append(problems, fmt.Sprintf("%s is %s; expected a match of %s", x.Path, show(), x.Pattern))
+			}
+		case x.Nil:
+			if node == nil || !node.Nil() {
+				problems = append(problems, fmt.Sprintf("%s is %s; expected nil", x.Path, show()))
+			}
+		case x.NilOrAbsent:
+			if v != nil {
+				problems = append(problems, fmt.Sprintf("%s is %s; expected nil or absent", x.Path, show()))
+			}
+		case x.NotEmpty:
+			if v == nil || strings.TrimSpace(*v) == "" {
+				problems = append(problems, fmt.Sprintf("%s is %s; expected a value", x.Path, show()))
+			}
+		}
+	}
+	if len(problems) == 0 {
+		add(checks.ExpValue, Passed, fmt.Sprintf("%d expected values, %d captures", len(st.Expect.Values), len(st.Capture)), "")
+		return
+	}
+	add(checks.ExpValue, Failed, problems[0]+more(len(problems)), strings.Join(problems, "\n"))
+}
+
+func oneLine(f validate.Finding) string {
+	s := fmt.Sprintf("line %d", f.Line)
+	if f.Path != "" {
+		s += " " + f.Path
+	}
+	return s + ": " + f.Message
+}
+
+func more(n int) string {
+	if n > 1 {
+		return fmt.Sprintf(" (and %d more)", n-1)
+	}
+	return ""
+}
+
+func findingsDetail(fs []validate.Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		fmt.Fprintf(&b, "%s %s\n", f.Check, oneLine(f))
+	}
+	return b.String()
+}
