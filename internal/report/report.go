@@ -231,7 +231,7 @@ func (w *Writer) cases(s types.SpecReport, op, caseName string, t *Totals) ([]ju
 		for _, c := range st.Checks {
 			jc := junitCase{Name: prefix + " [" + c.Check + "]", Classname: op}
 			ch := checks.Get(c.Check)
-			body := w.redact(strings.TrimSpace(c.Detail+"\n\n"+ch.ID+": "+ch.Description+"\nSource: "+ch.Source+"\nCall: "+st.Call+" (case "+res.Case.Source+")"))
+			body := w.redact(strings.TrimSpace(c.Detail + "\n\n" + ch.ID + ": " + ch.Description + "\nSource: " + ch.Source + "\nCall: " + st.Call + " (case " + res.Case.Source + ")"))
 			switch c.Status {
 			case engine.Failed:
 				jc.Failure = &outcome{Type: c.Check, Message: w.redact(c.Message), Body: body}
