@@ -8,6 +8,7 @@ package suite
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -72,7 +73,7 @@ var _ = Describe("conform", func() {
 			continue
 		}
 		agent, op, _ := strings.Cut(cs.Operation, ".")
-		labels := Label(append([]string{agent, agent + "." + op, string(cs.Safety)}, cs.Labels...)...)
+		labels := Label(append([]string{SuiteLabel, agent, agent + "." + op, string(cs.Safety)}, cs.Labels...)...)
 		It(cs.Operation+" "+cs.Name, labels, func(ctx SpecContext) {
 			if cfg.Live && cs.Safety != fixture.ReadOnly && !cfg.AllowMutations {
 				cfg.progress("SKIP %s %s (%s; pass --allow-mutations to run it against a live endpoint)", cs.Operation, cs.Name, cs.Safety)
@@ -94,10 +95,29 @@ var _ = Describe("conform", func() {
 	}
 })
 
+// SuiteLabel marks the suite's specs, so that a binary holding other specs
+// too (a test binary) runs and reports only these.
+const SuiteLabel = "conform-suite"
+
+// ours keeps the suite's specs that were selected: a spec the label filter
+// left out is skipped with no message, and is no part of the run.
+func ours(r types.Report) types.Report {
+	var specs types.SpecReports
+	for _, s := range r.SpecReports {
+		filtered := s.State == types.SpecStateSkipped && s.Failure.Message == ""
+		if s.LeafNodeType == types.NodeTypeIt && slices.Contains(s.Labels(), SuiteLabel) && !filtered {
+			specs = append(specs, s)
+		}
+	}
+	r.SpecReports = specs
+	return r
+}
+
 var _ = ReportAfterSuite("conform reports", func(r types.Report) {
 	if cfg == nil || cfg.Reports == nil {
 		return
 	}
+	r = ours(r)
 	totals, err := cfg.Reports.Write(r)
 	outcome.Totals, outcome.Err = totals, err
 	for _, s := range r.SpecReports {
@@ -124,7 +144,10 @@ func (f *failer) Fail() { f.failed = true }
 func Run(c *Config, verbose io.Writer) Outcome {
 	cfg = c
 	suiteConfig, reporterConfig := GinkgoConfiguration()
-	suiteConfig.LabelFilter = c.LabelFilter
+	suiteConfig.LabelFilter = SuiteLabel
+	if c.LabelFilter != "" {
+		suiteConfig.LabelFilter = SuiteLabel + " && (" + c.LabelFilter + ")"
+	}
 	suiteConfig.RandomizeAllSpecs = false
 	reporterConfig.NoColor = true
 	reporterConfig.Succinct = true

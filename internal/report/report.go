@@ -243,7 +243,9 @@ func (w *Writer) cases(s types.SpecReport, op, caseName string, t *Totals) ([]ju
 				t.Warnings++
 				jc.SystemOut = "WARNING (" + string(ch.Severity) + "): " + w.redact(c.Message) + "\n" + attach.String()
 			default:
-				if c.Check == checks.HTTPStatus || c.Check == checks.ReqValid && len(st.Checks) == 1 {
+				// The exchange is attached to its HTTP-STATUS testcase (or to
+				// REQ-VALID when nothing was sent), and to every problem.
+				if c.Check == checks.HTTPStatus || (c.Check == checks.ReqValid && len(st.Checks) == 1) {
 					jc.SystemOut = attach.String()
 				}
 			}

@@ -1,0 +1,256 @@
+package main
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/conform-dev/conform/internal/mock"
+	"github.com/conform-dev/conform/internal/soap"
+)
+
+// conformProcess runs `conform ARGS...` as a process of its own.
+func conformProcess(env []string, args ...string) (code int, stdout, stderr string) {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(append(os.Environ(), "CONFORM_TEST_AS_MAIN=1"), env...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode(), o.String(), e.String()
+	}
+	Expect(err).NotTo(HaveOccurred())
+	return 0, o.String(), e.String()
+}
+
+type junitDoc struct {
+	Suites []struct {
+		Name  string `xml:"name,attr"`
+		Cases []struct {
+			Name      string    `xml:"name,attr"`
+			Classname string    `xml:"classname,attr"`
+			Failure   *struct{} `xml:"failure"`
+			Error     *struct{} `xml:"error"`
+			Skipped   *struct {
+				Message string `xml:"message,attr"`
+			} `xml:"skipped"`
+		} `xml:"testcase"`
+	} `xml:"testsuite"`
+}
+
+func readJUnit(dir string) junitDoc {
+	data, err := os.ReadFile(filepath.Join(dir, "junit.xml"))
+	Expect(err).NotTo(HaveOccurred())
+	var d junitDoc
+	Expect(xml.Unmarshal(data, &d)).To(Succeed())
+	return d
+}
+
+// failing lists "classname|name" of the failed testcases.
+func failing(d junitDoc) []string {
+	var out []string
+	for _, s := range d.Suites {
+		for _, c := range s.Cases {
+			if c.Failure != nil {
+				out = append(out, c.Classname+"|"+c.Name)
+			}
+		}
+	}
+	return out
+}
+
+// breaker wraps the mock and rewrites its answers to one operation.
+type breaker struct {
+	next http.Handler
+	op   string
+	fix  func(status int, contentType string, body string) (int, string, string)
+}
+
+func (b *breaker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !strings.HasSuffix(strings.Trim(r.Header.Get("SOAPAction"), `"`), "/"+b.op) {
+		b.next.ServeHTTP(w, r)
+		return
+	}
+	rec := httptest.NewRecorder()
+	b.next.ServeHTTP(rec, r)
+	status, ct, body := b.fix(rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
+	w.Header().Set("Content-Type", ct)
+	w.WriteHeader(status)
+	w.Write([]byte(body))
+}
+
+func body(f func(string) string) func(int, string, string) (int, string, string) {
+	return func(s int, ct, b string) (int, string, string) { return s, ct, f(b) }
+}
+
+func replace(old, new string) func(int, string, string) (int, string, string) {
+	return body(func(b string) string { return strings.Replace(b, old, new, 1) })
+}
+
+const tns = "http://www.superoffice.net/ws/crm/NetServer/Services88"
+
+var _ = Describe("conform run", func() {
+	It("passes the unbroken mock with exit 0, every case run", func() {
+		srv := httptest.NewServer(mock.MustNew(mock.Options{}))
+		defer srv.Close()
+		dir := GinkgoT().TempDir()
+		code, out, errs := conformProcess(nil, "run", "--endpoint", srv.URL, "--user", "conform", "--password", "conform", "--allow-mutations", "--reports", dir)
+		Expect(code).To(Equal(0), out+errs)
+		Expect(out).To(ContainSubstring("CONFORMANT"))
+		Expect(failing(readJUnit(dir))).To(BeEmpty())
+	})
+
+	It("skips mutating cases against a live endpoint unless --allow-mutations, and says why", func() {
+		srv := httptest.NewServer(mock.MustNew(mock.Options{}))
+		defer srv.Close()
+		dir := GinkgoT().TempDir()
+		code, out, _ := conformProcess(nil, "run", "--endpoint", srv.URL, "--user", "conform", "--password", "conform", "--ops", "User.GetExternalTokens,User.SaveUser", "--reports", dir)
+		Expect(code).To(Equal(0))
+		Expect(out).To(ContainSubstring("SKIP User.SaveUser generated request (mutating"))
+		var skipped []string
+		for _, s := range readJUnit(dir).Suites {
+			for _, c := range s.Cases {
+				if c.Skipped != nil {
+					skipped = append(skipped, c.Classname+" "+c.Name+": "+c.Skipped.Message)
+				}
+			}
+		}
+		Expect(skipped).To(ContainElement("User.SaveUser generated request: mutating case against a live endpoint: pass --allow-mutations to run it"))
+		Expect(skipped).To(ContainElement(HavePrefix("User.GetExternalTokens round trip, all four fields: mutating case")))
+		Expect(skipped).NotTo(ContainElement(HavePrefix("User.GetExternalTokens unknown key")))
+	})
+
+	DescribeTable("a broken server fails with exit 1 and the failing testcase names the check",
+		func(op, ops, check string, fix func(int, string, string) (int, string, string)) {
+			srv := httptest.NewServer(&breaker{next: mock.MustNew(mock.Options{}), op: op, fix: fix})
+			defer srv.Close()
+			dir := GinkgoT().TempDir()
+			code, out, errs := conformProcess(nil, "run", "--endpoint", srv.URL, "--user", "conform", "--password", "conform", "--ops", ops, "--allow-mutations", "--reports", dir)
+			Expect(code).To(Equal(1), out+errs)
+			Expect(out).To(ContainSubstring("NOT CONFORMANT"))
+			Expect(failing(readJUnit(dir))).To(ContainElement(MatchRegexp(`^`+regexp.QuoteMeta(ops)+`\|.*\[`+check+`\]$`)), out)
+		},
+		Entry("wrong body element", "GetAccessToken", "User.GetAccessToken", "BODY-ELEMENT",
+			body(func(b string) string { return strings.ReplaceAll(b, "GetAccessTokenResponse", "GetAccessTokenResult") })),
+		Entry("wrong namespace", "GetAccessToken", "User.GetAccessToken", "BODY-ELEMENT",
+			replace(`<GetAccessTokenResponse xmlns="`+tns+`">`, `<GetAccessTokenResponse xmlns="http://tempuri.org/">`)),
+		Entry("a bad value", "IsNickNameUnique", "User.IsNickNameUnique", "BODY-VALID",
+			replace("<Response>true</Response>", "<Response>perhaps</Response>")),
+		Entry("elements out of order", "GetExternalTokens", "User.GetExternalTokens", "BODY-VALID",
+			body(func(b string) string {
+				return regexp.MustCompile(`(<Provider>[^<]*</Provider>)(<AccessToken>[^<]*</AccessToken>)`).ReplaceAllString(b, "$2$1")
+			})),
+		Entry("a missing declared header", "GetAccessToken", "User.GetAccessToken", "HDR-MISSING",
+			body(func(b string) string {
+				return regexp.MustCompile(`<Succeeded xmlns="[^"]*">[a-z]*</Succeeded>`).ReplaceAllString(b, "")
+			})),
+		Entry("a bad header value", "GetAccessToken", "User.GetAccessToken", "HDR-VALID",
+			body(func(b string) string { return strings.Replace(b, ">true</Succeeded>", ">yes</Succeeded>", 1) })),
+		Entry("an undeclared mustUnderstand header", "GetAccessToken", "User.GetAccessToken", "HDR-MUSTUNDERSTAND",
+			replace("<s:Header>", `<s:Header><x:Trace xmlns:x="urn:x" s:mustUnderstand="1">1</x:Trace>`)),
+		Entry("a SOAP 1.2 envelope", "GetAccessToken", "User.GetAccessToken", "ENV-VERSION",
+			replace(soap.NS11, soap.NS12)),
+		Entry("HTML with status 200", "GetAccessToken", "User.GetAccessToken", "ENV-ROOT",
+			func(int, string, string) (int, string, string) {
+				return 200, "text/html; charset=utf-8", "<html><body><h1>Server Error in '/' Application.</h1></body></html>"
+			}),
+		Entry("truncated XML", "GetAccessToken", "User.GetAccessToken", "XML-WELLFORMED",
+			body(func(b string) string { return b[:len(b)/2] })),
+		Entry("a fault with status 200", "GetAccessToken", "User.GetAccessToken", "HTTP-STATUS",
+			func(int, string, string) (int, string, string) {
+				return 200, soap.ContentType11, string(soap.FaultEnvelope("1.1", soap.FaultServer, "boom"))
+			}),
+		Entry("a response with status 500", "GetAccessToken", "User.GetAccessToken", "HTTP-STATUS",
+			func(_ int, ct, b string) (int, string, string) { return 500, ct, b }),
+		Entry("the wrong content type", "GetAccessToken", "User.GetAccessToken", "HTTP-CONTENT-TYPE",
+			func(s int, _, b string) (int, string, string) { return s, "application/soap+xml; charset=utf-8", b }),
+		Entry("a DTD in the response", "GetAccessToken", "User.GetAccessToken", "XML-NO-DTD",
+			replace("?>", "?><!DOCTYPE x [<!ENTITY a \"b\">]>")),
+		Entry("two Body children", "GetAccessToken", "User.GetAccessToken", "BODY-ONE-CHILD",
+			replace("</s:Body>", `<Extra xmlns="urn:x"/></s:Body>`)),
+		Entry("Succeeded for an invalid ticket", "GetAccessToken", "User.GetAccessToken", "EXP-OUTCOME",
+			body(func(b string) string {
+				b = regexp.MustCompile(`<ExceptionInfo xmlns="[^"]*">.*?</ExceptionInfo>`).ReplaceAllString(b, `<ExceptionInfo xmlns="`+tns+`" xmlns:i="http://www.w3.org/2001/XMLSchema-instance" i:nil="true" />`)
+				return strings.Replace(b, ">false</Succeeded>", ">true</Succeeded>", 1)
+			})),
+		Entry("tokens for a key never saved", "GetExternalTokens", "User.GetExternalTokens", "EXP-VALUE",
+			body(func(b string) string {
+				return regexp.MustCompile(`<Response xmlns:i="[^"]*" i:nil="true" />`).ReplaceAllString(b, "<Response><AccessToken>leaked-token</AccessToken></Response>")
+			})),
+	)
+
+	It("exits 3 when the endpoint is unreachable", func() {
+		srv := httptest.NewServer(http.NotFoundHandler())
+		url := srv.URL
+		srv.Close()
+		code, _, errs := conformProcess(nil, "run", "--endpoint", url, "--ticket", "7T:x", "--reports", GinkgoT().TempDir())
+		Expect(code).To(Equal(3))
+		Expect(errs).To(ContainSubstring("endpoint unreachable"))
+	})
+
+	It("exits 2 for refused credentials, without repeating the password", func() {
+		srv := httptest.NewServer(mock.MustNew(mock.Options{}))
+		defer srv.Close()
+		code, out, errs := conformProcess([]string{"CONFORM_PASSWORD=Wr0ng-Pa55word"}, "run", "--endpoint", srv.URL, "--user", "conform", "--reports", GinkgoT().TempDir())
+		Expect(code).To(Equal(2))
+		Expect(errs).To(ContainSubstring(`authentication failed for user "conform"`))
+		Expect(out + errs).NotTo(ContainSubstring("Wr0ng-Pa55word"))
+	})
+
+	DescribeTable("usage errors exit 2",
+		func(want string, args ...string) {
+			code, _, errs := conformProcess(nil, append([]string{"run", "--reports", GinkgoT().TempDir()}, args...)...)
+			Expect(code).To(Equal(2))
+			Expect(errs).To(ContainSubstring(want))
+		},
+		Entry("unknown operation", `--ops: "User.Nope" is not an operation`, "--ops", "User.Nope"),
+		Entry("bad label filter", "--label-filter", "--label-filter", "happy &&"),
+		Entry("endpoint without credentials", "no credentials", "--endpoint", "http://127.0.0.1:1"),
+		Entry("endpoint that is no URL", "want the installation's base URL", "--endpoint", "ftp://x", "--ticket", "t"),
+		Entry("nothing selected", "no case was selected", "--label-filter", "no-such-label"),
+	)
+
+	It("keeps every secret out of the reports, stdout and stderr", func() {
+		const password, appToken = "Pa55-Secret-Word-91", "APP-TOKEN-SECRET-4711"
+		srv := httptest.NewServer(mock.MustNew(mock.Options{Users: map[string]string{"redact-user": password}}))
+		defer srv.Close()
+		dir := GinkgoT().TempDir()
+		code, out, errs := conformProcess([]string{"CONFORM_PASSWORD=" + password, "CONFORM_APP_TOKEN=" + appToken},
+			"run", "--endpoint", srv.URL, "--user", "redact-user", "--allow-mutations", "--reports", dir)
+		Expect(code).To(Equal(0), out+errs)
+		// The ticket the mock issued is in no file either: find it in
+		// nothing, by its prefix followed by anything but the marker.
+		secrets := []string{password, appToken, "conform-access-token-1", "conform-refresh-token-1", "tok&amp;en&lt;with&gt;", "токен-ключ-🔑", "ñandú"}
+		ticket := regexp.MustCompile(`7T:[A-Za-z0-9_-]{8,}`)
+		token := regexp.MustCompile(`8A:[A-Za-z0-9_-]{8,}`)
+		texts := map[string]string{"stdout": out, "stderr": errs}
+		files := 0
+		Expect(filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+			if err == nil && !info.IsDir() {
+				data, _ := os.ReadFile(p)
+				texts[p] = string(data)
+				files++
+			}
+			return err
+		})).To(Succeed())
+		Expect(files).To(BeNumerically(">", 100))
+		for where, text := range texts {
+			for _, s := range secrets {
+				Expect(text).NotTo(ContainSubstring(s), fmt.Sprintf("%s holds a secret", where))
+			}
+			Expect(ticket.FindString(text)).To(BeEmpty(), fmt.Sprintf("%s holds a ticket", where))
+			Expect(token.FindString(text)).To(BeEmpty(), fmt.Sprintf("%s holds an access token", where))
+		}
+		Expect(texts[filepath.Join(dir, "evidence", "User.GetAccessToken", "valid-ticket", "01-getaccesstoken.request.xml")]).To(ContainSubstring("[REDACTED]"))
+	})
+})
