@@ -64,7 +64,9 @@ func (c *Config) progress(format string, args ...any) {
 	fmt.Fprintln(c.Progress, soap.Redact(fmt.Sprintf(format, args...), c.Engine.Secrets()...))
 }
 
-var _ = Describe("conform", func() {
+// Ordered keeps the catalog's order (documented cases first); ContinueOnFailure
+// keeps a failure from skipping the cases after it.
+var _ = Describe("conform", Ordered, ContinueOnFailure, func() {
 	if cfg == nil {
 		return
 	}
