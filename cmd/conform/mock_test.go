@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/conform-dev/conform/internal/mock"
 	"github.com/conform-dev/conform/internal/soap"
 )
 
@@ -53,7 +54,7 @@ var _ = Describe("conform mock", func() {
 	It("prints its base URL, serves the default user and stops gracefully", func() {
 		base, stop := startMock()
 		Expect(base).To(HavePrefix("http://127.0.0.1:"))
-		Expect(login(base, "conform", "conform")).To(BeTrue())
+		Expect(login(base, mock.DefaultUser, mock.DefaultPassword)).To(BeTrue())
 		Expect(stop()).To(Equal(0))
 	})
 
@@ -61,7 +62,7 @@ var _ = Describe("conform mock", func() {
 		base, stop := startMock("--user", "ann:pw1", "--user", "bob:pw2")
 		Expect(login(base, "ann", "pw1")).To(BeTrue())
 		Expect(login(base, "bob", "pw2")).To(BeTrue())
-		Expect(login(base, "conform", "conform")).To(BeFalse())
+		Expect(login(base, mock.DefaultUser, mock.DefaultPassword)).To(BeFalse())
 		Expect(stop()).To(Equal(0))
 	})
 

@@ -32,7 +32,7 @@ import (
 // The documented default user.
 const (
 	DefaultUser     = "conform"
-	DefaultPassword = "conform"
+	DefaultPassword = "conform-password"
 )
 
 // Defaults.
