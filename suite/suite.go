@@ -37,9 +37,7 @@ type Config struct {
 
 // Outcome is what a run found.
 type Outcome struct {
-	Totals   report.Totals
-	Ran      int // specs run
-	Skipped  int // specs skipped
+	Summary  *report.Summary
 	Duration time.Duration
 	Err      error // the reports could not be written
 }
@@ -119,20 +117,8 @@ var _ = ReportAfterSuite("conform reports", func(r types.Report) {
 	if cfg == nil || cfg.Reports == nil {
 		return
 	}
-	r = ours(r)
-	totals, err := cfg.Reports.Write(r)
-	outcome.Totals, outcome.Err = totals, err
-	for _, s := range r.SpecReports {
-		if s.LeafNodeType != types.NodeTypeIt {
-			continue
-		}
-		if s.State == types.SpecStateSkipped {
-			outcome.Skipped++
-		} else {
-			outcome.Ran++
-		}
-	}
-	outcome.Duration = r.RunTime
+	sum, err := cfg.Reports.Write(ours(r))
+	outcome = Outcome{Summary: sum, Err: err, Duration: r.RunTime}
 })
 
 // failer is the testing.T of a run outside `go test`.

@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"os"
 	"runtime/debug"
-	"sort"
 	"strings"
 	"time"
 
@@ -149,7 +148,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	cfg := &suite.Config{
 		Engine: eng, Catalog: cat, Ops: ops, Live: live, AllowMutations: o.AllowMutations,
 		LabelFilter: o.LabelFilter, Progress: stdout,
-		Reports: &report.Writer{Dir: o.Reports, Secrets: eng.Secrets, Manifest: manifest(o, live, start, cat)},
+		Reports: &report.Writer{Dir: o.Reports, Secrets: eng.Secrets, Manifest: manifest(o, live, start, cat, eng.SystemInfo(ctx))},
 	}
 	var verbose io.Writer
 	if o.Verbose {
@@ -160,20 +159,30 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		say("cannot write the reports: %v", out.Err)
 		return ExitInfra
 	}
-	t := out.Totals
-	if out.Ran == 0 && out.Skipped == 0 {
-		say("no case was selected (check --ops and --label-filter); nothing was tested")
+	return verdict(out.Summary, o.Reports, out.Duration, stdout, stderr)
+}
+
+// verdict prints a summary's totals and verdict and returns its exit code.
+func verdict(sum *report.Summary, dir string, took time.Duration, stdout, stderr io.Writer) int {
+	if len(sum.Cases) == 0 {
+		fmt.Fprintln(stderr, "conform: no case was selected (check --ops and --label-filter); nothing was tested")
 		return ExitUsage
 	}
-	fmt.Fprintf(stdout, "\nconform: %d cases run, %d skipped; %d checks: %d failed, %d errors, %d warnings (%.1fs)\n",
-		out.Ran, out.Skipped, t.Tests-t.Skipped, t.Failures, t.Errors, t.Warnings, out.Duration.Seconds())
-	fmt.Fprintf(stdout, "reports: %s/junit.xml, evidence in %s/evidence/\n", o.Reports, o.Reports)
-	switch {
-	case t.Failures > 0:
-		fmt.Fprintf(stdout, "NOT CONFORMANT: %s\n", strings.Join(t.FailedCases, "; "))
+	c, k := sum.Totals.Cases, sum.Totals.Checks
+	fmt.Fprintf(stdout, "\nconform: %d cases: %d passed, %d failed, %d errors, %d skipped; %d checks: %d failed, %d warnings (%.1fs)\n",
+		len(sum.Cases), c[report.Passed], c[report.Failed], c[report.Error], c[report.Skipped],
+		k[report.Passed]+k[report.Failed]+k[report.Warning]+k[report.Error]+k[report.NotApplicable], k[report.Failed], k[report.Warning], took.Seconds())
+	fmt.Fprintf(stdout, "reports: %[1]s/report.html, %[1]s/summary.json, %[1]s/junit.xml, evidence in %[1]s/evidence/\n", dir)
+	switch sum.Verdict.Status {
+	case report.NotConformant:
+		fmt.Fprintf(stdout, "NOT CONFORMANT: %s\n", strings.Join(sum.FailedCases(), "; "))
 		return ExitFailures
-	case t.Errors > 0:
-		fmt.Fprintf(stdout, "INCOMPLETE: errors in %s\n", strings.Join(t.ErroredCases, "; "))
+	case report.Incomplete:
+		if len(sum.ErroredCases()) == 0 {
+			fmt.Fprintln(stdout, "INCOMPLETE: every selected case was skipped")
+			return ExitUsage
+		}
+		fmt.Fprintf(stdout, "INCOMPLETE: errors in %s\n", strings.Join(sum.ErroredCases(), "; "))
 		return ExitInfra
 	}
 	fmt.Fprintln(stdout, "CONFORMANT")
@@ -222,36 +231,39 @@ func hashFS(fsys fs.FS, prefix string, into map[string]string) {
 	})
 }
 
-// manifest is the run's provenance: suite version, endpoint, time, options,
-// and the sha256 of every schema and fixture file.
-func manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog) []report.Property {
+// manifest is the run's provenance: suite version, endpoint (without any
+// user information), server, time, options, and the sha256 of every schema
+// and fixture file.
+func manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog, server map[string]string) report.Manifest {
 	target := "embedded mock"
 	if live {
 		target = "live endpoint"
 	}
-	props := []report.Property{
-		{Name: "conform.version", Value: Version},
-		{Name: "conform.commit", Value: commit()},
-		{Name: "endpoint", Value: o.Endpoint},
-		{Name: "target", Value: target},
-		{Name: "started", Value: start.Format(time.RFC3339)},
-		{Name: "option.ops", Value: o.Ops},
-		{Name: "option.label-filter", Value: o.LabelFilter},
-		{Name: "option.allow-mutations", Value: fmt.Sprint(o.AllowMutations)},
-		{Name: "option.timeout", Value: o.Timeout.String()},
+	endpoint := o.Endpoint
+	if u, err := url.Parse(endpoint); err == nil && u.User != nil {
+		u.User = nil
+		endpoint = u.String()
 	}
-	hashes := map[string]string{}
-	hashFS(schemas.FS, "schemas/", hashes)
+	var ops []string
+	for _, op := range strings.Split(o.Ops, ",") {
+		if op = strings.TrimSpace(op); op != "" {
+			ops = append(ops, op)
+		}
+	}
+	m := report.Manifest{
+		SuiteVersion: Version, Commit: commit(), Endpoint: endpoint, Target: target, Server: server, StartedAt: start,
+		Schemas: CurrentSchemas(), Fixtures: map[string]string{},
+		Options: report.Options{Ops: ops, LabelFilter: o.LabelFilter, AllowMutations: o.AllowMutations, Timeout: o.Timeout.String()},
+	}
 	for f, h := range cat.Hashes {
-		hashes["fixtures/"+f] = h
+		m.Fixtures["fixtures/"+f] = h
 	}
-	names := make([]string, 0, len(hashes))
-	for n := range hashes {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		props = append(props, report.Property{Name: "sha256:" + n, Value: hashes[n]})
-	}
-	return props
+	return m
+}
+
+// CurrentSchemas are the sha256 of the embedded schema files.
+func CurrentSchemas() map[string]string {
+	out := map[string]string{}
+	hashFS(schemas.FS, "schemas/", out)
+	return out
 }

@@ -77,3 +77,38 @@ func (e *Engine) Authenticate(ctx context.Context, user, password string) error 
 	e.AddSecrets(*t)
 	return nil
 }
+
+// SystemInfo asks SoPrincipal.GetSystemInfo what the server is; nil when
+// it does not answer (the answer is informative only, never a check).
+func (e *Engine) SystemInfo(ctx context.Context) map[string]string {
+	c := e.v.Contract("SoPrincipal")
+	op := c.Op("GetSystemInfo")
+	if op == nil {
+		return nil
+	}
+	env := soap.Envelope(c.SOAPVersion, e.requestHeaders(op, ""), soap.Elem(op.Input.Body.Namespace, op.Input.Body.Name, ""))
+	ctx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
+	defer cancel()
+	ex, err := e.client.Post(ctx, e.URL("SoPrincipal"), op.SOAPAction, soap.ContentType11, env)
+	if err != nil || ex.Status != http.StatusOK {
+		return nil
+	}
+	if rv := e.v.Validate(ex.Response, validate.Target{Service: "SoPrincipal", Operation: op.Name, Direction: contract.Response}); rv.Failed() {
+		return nil
+	}
+	msg, err := soap.Read(ex.Response)
+	if err != nil || msg.Body == nil {
+		return nil
+	}
+	info := msg.Body.Child("SystemInfo")
+	if info == nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, k := range info.Kids {
+		if len(k.Kids) == 0 && !k.Nil() && k.Name.Local != "" {
+			out[k.Name.Local] = k.Text
+		}
+	}
+	return out
+}

@@ -38,6 +38,9 @@ const (
 	Failed  Status = "failed"  // a MUST check failed: a contract failure
 	Warning Status = "warning" // a SHOULD check failed
 	Error   Status = "error"   // infrastructure or a case that cannot run
+	// NotApplicable: the check has nothing to look at in this exchange
+	// (values of a failed call, headers of a SOAP Fault).
+	NotApplicable Status = "not-applicable"
 )
 
 // CheckResult is the outcome of one check in one step.
@@ -50,10 +53,12 @@ type CheckResult struct {
 
 // StepResult is one call and its checks.
 type StepResult struct {
-	Name     string         `json:"name"`
-	Call     string         `json:"call"`
-	Exchange *soap.Exchange `json:"-"`
-	Checks   []CheckResult  `json:"checks"`
+	Name      string         `json:"name"`
+	Call      string         `json:"call"`
+	Exchange  *soap.Exchange `json:"-"`
+	Checks    []CheckResult  `json:"checks"`
+	Succeeded bool           `json:"succeeded"` // Succeeded=true and no fault
+	Fault     bool           `json:"fault"`
 }
 
 // CaseResult is one case's outcome.
@@ -222,14 +227,29 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 		return out
 	}
 	envelope := soap.Envelope(c.SOAPVersion, e.requestHeaders(op, st.Auth), string(body))
-	e.AddSecrets(soap.Secrets(envelope)...)
+	if st.Sample {
+		// Generated values are made up ("sample-…"); only the headers
+		// carry credentials.
+		e.AddSecrets(soap.Secrets(soap.Envelope(c.SOAPVersion, e.requestHeaders(op, st.Auth), ""))...)
+	} else {
+		e.AddSecrets(soap.Secrets(envelope)...)
+	}
 	target := validate.Target{Service: svc, Operation: opName, Direction: contract.Request}
-	if rv := e.v.Validate(envelope, target); rv.Failed() {
-		add(checks.ReqValid, Error, "the request conform built is not valid (an error in the case): "+oneLine(rv.Failures()[0]), findingsDetail(rv.Findings))
+	rv0 := e.v.Validate(envelope, target)
+	switch {
+	case st.Invalid && !rv0.Failed():
+		add(checks.ReqValid, Error, "the case means to send an invalid request, but the request is valid (an error in the case)", "")
 		out.Exchange = &soap.Exchange{URL: e.URL(svc), Action: op.SOAPAction, Request: envelope}
 		return out
+	case st.Invalid:
+		add(checks.ReqValid, Passed, "invalid, as the case intends: "+oneLine(rv0.Failures()[0]), "")
+	case rv0.Failed():
+		add(checks.ReqValid, Error, "the request conform built is not valid (an error in the case): "+oneLine(rv0.Failures()[0]), findingsDetail(rv0.Findings))
+		out.Exchange = &soap.Exchange{URL: e.URL(svc), Action: op.SOAPAction, Request: envelope}
+		return out
+	default:
+		add(checks.ReqValid, Passed, "the request is valid", "")
 	}
-	add(checks.ReqValid, Passed, "the request is valid", "")
 
 	// The exchange.
 	cctx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
@@ -271,13 +291,20 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 				mine = append(mine, f)
 			}
 		}
+		// Detail lists every finding when there is more than the message.
+		detail := ""
+		if len(mine) > 1 {
+			detail = findingsDetail(mine)
+		}
 		switch {
+		case len(mine) == 0 && isFault && ch.ID == checks.HdrMissing:
+			add(ch.ID, NotApplicable, "a SOAP Fault is not the operation's output message: it owes no declared headers", "")
 		case len(mine) == 0:
 			add(ch.ID, Passed, ch.Description, "")
 		case ch.Severity == checks.Must:
-			add(ch.ID, Failed, oneLine(mine[0])+more(len(mine)), findingsDetail(mine))
+			add(ch.ID, Failed, oneLine(mine[0])+more(len(mine)), detail)
 		default:
-			add(ch.ID, Warning, oneLine(mine[0])+more(len(mine)), findingsDetail(mine))
+			add(ch.ID, Warning, oneLine(mine[0])+more(len(mine)), detail)
 		}
 	}
 
@@ -287,6 +314,8 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 		msg, _ = soap.Read(ex.Response)
 	}
 	succeeded := e.outcome(st, msg, isFault, add)
+	out.Succeeded = succeeded
+	out.Fault = isFault
 	e.values(st, msg, succeeded, vars, add)
 	return out
 }
@@ -407,7 +436,7 @@ func (e *Engine) values(st *fixture.Step, msg *soap.Message, succeeded bool, var
 		return
 	}
 	if !succeeded {
-		add(checks.ExpValue, Passed, "not checked: values are expected of a successful answer only", "")
+		add(checks.ExpValue, NotApplicable, "values are expected of a successful answer only, and this call did not succeed", "")
 		return
 	}
 	var problems []string

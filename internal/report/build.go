@@ -1,0 +1,207 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/conform-dev/conform/internal/engine"
+	"github.com/conform-dev/conform/internal/soap"
+)
+
+// EntryName is the name of the report entry that carries a case's result.
+const EntryName = "conform"
+
+// CaseResult returns the case result a spec carries, nil when none.
+func CaseResult(s types.SpecReport) *engine.CaseResult {
+	for _, e := range s.ReportEntries {
+		if e.Name == EntryName {
+			if r, ok := e.GetRawValue().(*engine.CaseResult); ok {
+				return r
+			}
+		}
+	}
+	return nil
+}
+
+// Writer writes the reports of one run into Dir.
+type Writer struct {
+	Dir      string
+	Manifest Manifest
+	Secrets  func() []string
+}
+
+func (w *Writer) redact(s string) string { return soap.Redact(s, w.Secrets()...) }
+
+// Write builds the run's Summary from Ginkgo's report, writes the evidence,
+// summary.json, junit.xml and report.html, and returns the Summary.
+func (w *Writer) Write(r types.Report) (*Summary, error) {
+	if err := os.MkdirAll(w.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("reports folder %s: %w", w.Dir, err)
+	}
+	// Evidence is rewritten whole: stale files of an earlier run would lie.
+	if err := os.RemoveAll(filepath.Join(w.Dir, "evidence")); err != nil {
+		return nil, err
+	}
+	m := w.Manifest
+	m.Endpoint = w.redact(m.Endpoint)
+	if m.FinishedAt.IsZero() {
+		m.FinishedAt = time.Now().UTC()
+	}
+	s := &Summary{Format: Format, Version: Version, Runs: []Manifest{m}, Strictness: Strictness()}
+	for _, spec := range r.SpecReports {
+		if spec.LeafNodeType != types.NodeTypeIt {
+			continue
+		}
+		c, err := w.caseOf(spec)
+		if err != nil {
+			return nil, err
+		}
+		s.Cases = append(s.Cases, c)
+	}
+	s.Finish()
+	return s, WriteAll(w.Dir, s)
+}
+
+// WriteAll renders a summary into dir: summary.json, junit.xml, report.html.
+func WriteAll(dir string, s *Summary) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	js, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "summary.json"), append(js, '\n'), 0o644); err != nil {
+		return err
+	}
+	ju, err := s.JUnit()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "junit.xml"), ju, 0o644); err != nil {
+		return err
+	}
+	page, err := s.HTML()
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "report.html"), page, 0o644)
+}
+
+func (w *Writer) caseOf(spec types.SpecReport) (Case, error) {
+	res := CaseResult(spec)
+	c := Case{Seconds: spec.RunTime.Seconds()}
+	if res == nil {
+		// A spec with no result: skipped before running, or broken.
+		c.Operation, c.Name, _ = strings.Cut(spec.LeafNodeText, " ")
+		for _, l := range spec.Labels() {
+			if strings.Count(l, ".") == 1 && strings.HasPrefix(spec.LeafNodeText, l+" ") {
+				c.Operation, c.Name = l, strings.TrimPrefix(spec.LeafNodeText, l+" ")
+			}
+		}
+		c.Labels = spec.Labels()
+		c.Kind = kindOf(c.Labels, false)
+		if spec.State == types.SpecStateSkipped || spec.State == types.SpecStatePending {
+			c.Outcome, c.SkipReason = Skipped, w.redact(spec.Failure.Message)
+			if c.SkipReason == "" {
+				c.SkipReason = "skipped"
+			}
+			for _, l := range spec.Labels() {
+				switch l {
+				case "read-only", "mutating", "destructive":
+					c.Safety = l
+				}
+			}
+			return c, nil
+		}
+		c.Outcome = Error
+		c.Steps = []Step{{Name: "spec", Results: []Result{{Check: "HTTP-TRANSPORT", Severity: severity("HTTP-TRANSPORT"), Outcome: Error,
+			Message: w.redact(fmt.Sprintf("the spec %s: %s", spec.State, spec.Failure.Message)), Detail: spec.Failure.Location.String()}}}}
+		return c, nil
+	}
+	cs := res.Case
+	c.Operation, c.Name, c.Labels, c.Safety, c.Source = cs.Operation, cs.Name, cs.Labels, string(cs.Safety), cs.Source
+	c.Kind = kindOf(cs.Labels, cs.Generated)
+	c.Outcome = Passed
+	if res.Errored() {
+		c.Outcome = Error
+	}
+	if res.Failed() {
+		c.Outcome = Failed
+	}
+	for i, st := range res.Steps {
+		step := Step{Name: st.Name, Call: st.Call, Fault: st.Fault}
+		problem := false
+		for _, cr := range st.Checks {
+			step.Results = append(step.Results, Result{Check: cr.Check, Severity: severity(cr.Check), Outcome: string(cr.Status),
+				Message: w.redact(cr.Message), Detail: w.redact(cr.Detail)})
+			if cr.Status == engine.Failed || cr.Status == engine.Error || cr.Status == engine.Warning {
+				problem = true
+			}
+		}
+		if st.Fault && c.Kind == KindHappy {
+			c.Kind = KindFault
+		}
+		files, err := w.evidence(res, i)
+		if err != nil {
+			return c, err
+		}
+		step.Evidence = files
+		if problem && st.Exchange != nil {
+			ex := st.Exchange
+			step.Exchange = &Exchange{URL: w.redact(ex.URL), Action: ex.Action, Status: ex.Status, ContentType: ex.ContentType,
+				Request: w.redact(string(ex.Request)), Response: w.redact(string(ex.Response))}
+		}
+		c.Steps = append(c.Steps, step)
+	}
+	return c, nil
+}
+
+var unsafeChars = regexp.MustCompile(`[^a-z0-9]+`)
+
+func slug(s string) string {
+	return strings.Trim(unsafeChars.ReplaceAllString(strings.ToLower(s), "-"), "-")
+}
+
+// evidence writes one step's exchange and returns the paths to attach.
+func (w *Writer) evidence(res *engine.CaseResult, i int) ([]string, error) {
+	st := res.Steps[i]
+	ex := st.Exchange
+	if ex == nil {
+		return nil, nil
+	}
+	rel := filepath.Join("evidence", res.Case.Operation, slug(res.Case.Name))
+	dir := filepath.Join(w.Dir, rel)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	base := fmt.Sprintf("%02d-%s", i+1, slug(st.Name))
+	var files []string
+	put := func(name string, data []byte) error {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(w.redact(string(data))), 0o644); err != nil {
+			return err
+		}
+		files = append(files, filepath.Join(w.Dir, rel, name))
+		return nil
+	}
+	if err := put(base+".request.xml", ex.Request); err != nil {
+		return nil, err
+	}
+	if ex.Status != 0 {
+		if err := put(base+".response.xml", ex.Response); err != nil {
+			return nil, err
+		}
+	}
+	meta := fmt.Sprintf("POST %s\nSOAPAction: %q\n\nHTTP %d\nContent-Type: %s\nDuration: %s\nTruncated: %v\n", ex.URL, ex.Action, ex.Status, ex.ContentType, ex.Duration.Round(time.Microsecond), ex.Truncated)
+	if err := put(base+".http.txt", []byte(meta)); err != nil {
+		return nil, err
+	}
+	return files, nil
+}

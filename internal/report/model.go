@@ -1,0 +1,278 @@
+// Package report owns what a run leaves behind. Ginkgo's Report becomes one
+// Summary (credentials redacted as it is built), which renders as
+// summary.json (format in docs/summary-format.md), junit.xml (a testsuite
+// per agent, classname Agent.Operation, a testcase per case, step and
+// check), and a self-contained report.html; each exchange is written to
+// evidence/ and linked from the testcases with [[ATTACHMENT|path]] lines.
+// Summaries of several runs merge into one.
+package report
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/conform-dev/conform/internal/checks"
+)
+
+// Summary format identifiers.
+const (
+	Format  = "conform-summary"
+	Version = 1
+)
+
+// Summary is the whole account of one or more runs.
+type Summary struct {
+	Format     string      `json:"format"`
+	Version    int         `json:"version"`
+	Runs       []Manifest  `json:"runs"`
+	Strictness []Allowance `json:"strictness"`
+	Cases      []Case      `json:"cases"`
+	Totals     Totals      `json:"totals"`
+	Verdict    Verdict     `json:"verdict"`
+}
+
+// Manifest is one run's provenance.
+type Manifest struct {
+	SuiteVersion string            `json:"suiteVersion"`
+	Commit       string            `json:"commit"`
+	Endpoint     string            `json:"endpoint"`
+	Target       string            `json:"target"` // "embedded mock" or "live endpoint"
+	Server       map[string]string `json:"server,omitempty"`
+	StartedAt    time.Time         `json:"startedAt"`
+	FinishedAt   time.Time         `json:"finishedAt"`
+	Schemas      map[string]string `json:"schemas"`  // file → sha256
+	Fixtures     map[string]string `json:"fixtures"` // file → sha256
+	Options      Options           `json:"options"`
+}
+
+// Options are the filters and options of a run.
+type Options struct {
+	Ops            []string `json:"ops"`
+	LabelFilter    string   `json:"labelFilter"`
+	AllowMutations bool     `json:"allowMutations"`
+	Timeout        string   `json:"timeout"`
+}
+
+// Allowance is one thing the suite deliberately does not check, and why.
+type Allowance struct {
+	What string `json:"what"`
+	Why  string `json:"why"`
+}
+
+// Outcomes of a check, a case and an operation.
+const (
+	Passed        = "passed"
+	Failed        = "failed"
+	Warning       = "warning"
+	Error         = "error"
+	Skipped       = "skipped"
+	NotApplicable = "not-applicable"
+)
+
+// Case kinds, for the coverage matrix.
+const (
+	KindHappy    = "happy path"
+	KindNegative = "negative"
+	KindFault    = "fault"
+	KindContract = "contract"
+)
+
+// Case is one case's outcome.
+type Case struct {
+	Run        int      `json:"run"` // index into Runs
+	Operation  string   `json:"operation"`
+	Name       string   `json:"name"`
+	Kind       string   `json:"kind"`
+	Labels     []string `json:"labels"`
+	Safety     string   `json:"safety"`
+	Source     string   `json:"source"`
+	Outcome    string   `json:"outcome"` // passed, failed, error, skipped
+	SkipReason string   `json:"skipReason,omitempty"`
+	Seconds    float64  `json:"seconds"`
+	Steps      []Step   `json:"steps"`
+}
+
+// Step is one call of a case.
+type Step struct {
+	Name     string    `json:"name"`
+	Call     string    `json:"call"`
+	Fault    bool      `json:"fault"` // the answer was a SOAP Fault
+	Evidence []string  `json:"evidence"`
+	Exchange *Exchange `json:"exchange,omitempty"` // kept for steps with a problem
+	Results  []Result  `json:"results"`
+}
+
+// Exchange is a step's HTTP exchange, redacted.
+type Exchange struct {
+	URL         string `json:"url"`
+	Action      string `json:"soapAction"`
+	Status      int    `json:"status"`
+	ContentType string `json:"contentType"`
+	Request     string `json:"request"`
+	Response    string `json:"response"`
+}
+
+// Result is one check of one step.
+type Result struct {
+	Check    string `json:"check"`
+	Severity string `json:"severity"`
+	Outcome  string `json:"outcome"`
+	Message  string `json:"message"`
+	Detail   string `json:"detail,omitempty"`
+}
+
+// Totals count cases and checks by outcome.
+type Totals struct {
+	Cases  map[string]int `json:"cases"`
+	Checks map[string]int `json:"checks"`
+}
+
+// Verdict is the run's answer: conformant or not, and for which operations.
+type Verdict struct {
+	Status     string            `json:"status"` // conformant, not conformant, incomplete
+	Conformant bool              `json:"conformant"`
+	Operations map[string]string `json:"operations"` // Agent.Operation → conformant, not conformant, incomplete, skipped
+}
+
+// Verdict statuses.
+const (
+	Conformant    = "conformant"
+	NotConformant = "not conformant"
+	Incomplete    = "incomplete"
+)
+
+// kindOf places a case in the coverage matrix by its labels.
+func kindOf(labels []string, generated bool) string {
+	has := func(l string) bool {
+		for _, x := range labels {
+			if x == l {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("fault"):
+		return KindFault
+	case has("negative"):
+		return KindNegative
+	case generated || has("contract") || has("generated"):
+		return KindContract
+	}
+	return KindHappy
+}
+
+// Finish computes the totals and the verdict from the cases.
+func (s *Summary) Finish() {
+	s.Totals = Totals{Cases: map[string]int{}, Checks: map[string]int{}}
+	ops := map[string][]string{}
+	for _, c := range s.Cases {
+		s.Totals.Cases[c.Outcome]++
+		ops[c.Operation] = append(ops[c.Operation], c.Outcome)
+		for _, st := range c.Steps {
+			for _, r := range st.Results {
+				s.Totals.Checks[r.Outcome]++
+			}
+		}
+	}
+	s.Verdict = Verdict{Operations: map[string]string{}}
+	anyRan := false
+	for op, outs := range ops {
+		status := Conformant
+		ran := false
+		for _, o := range outs {
+			if o != Skipped {
+				ran = true
+			}
+		}
+		switch {
+		case contains(outs, Failed):
+			status = NotConformant
+		case contains(outs, Error):
+			status = Incomplete
+		case !ran:
+			status = Skipped
+		}
+		anyRan = anyRan || ran
+		s.Verdict.Operations[op] = status
+	}
+	switch {
+	case s.Totals.Cases[Failed] > 0:
+		s.Verdict.Status = NotConformant
+	case s.Totals.Cases[Error] > 0 || !anyRan:
+		s.Verdict.Status = Incomplete
+	default:
+		s.Verdict.Status, s.Verdict.Conformant = Conformant, true
+	}
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// FailedCases and ErroredCases name cases, "Agent.Operation case".
+func (s *Summary) casesWith(outcome string) []string {
+	var out []string
+	for _, c := range s.Cases {
+		if c.Outcome == outcome {
+			out = append(out, c.Operation+" "+c.Name)
+		}
+	}
+	return out
+}
+
+// FailedCases are the cases with a contract failure.
+func (s *Summary) FailedCases() []string { return s.casesWith(Failed) }
+
+// ErroredCases are the cases with an infrastructure error.
+func (s *Summary) ErroredCases() []string { return s.casesWith(Error) }
+
+// Operations are the operations of the summary, failing first, then by name.
+func (s *Summary) Operations() []string {
+	var ops []string
+	for op := range s.Verdict.Operations {
+		ops = append(ops, op)
+	}
+	rank := map[string]int{NotConformant: 0, Incomplete: 1, Conformant: 2, Skipped: 3}
+	sort.Slice(ops, func(i, j int) bool {
+		a, b := rank[s.Verdict.Operations[ops[i]]], rank[s.Verdict.Operations[ops[j]]]
+		if a != b {
+			return a < b
+		}
+		return ops[i] < ops[j]
+	})
+	return ops
+}
+
+// Strictness is the profile of what conform does not check, and why.
+func Strictness() []Allowance {
+	return []Allowance{
+		{"xml:lang on a SOAP 1.1 faultstring", "the official SOAP 1.1 envelope schema forbids it, but WS-I Basic Profile 1.1 R1016 allows it and WCF sends it"},
+		{"the envelope schema's lax pass over header blocks and the Body's element", "they are validated strictly against the service's own schemas instead (HDR-VALID, BODY-VALID), so the lax pass would only repeat or contradict that"},
+		{"declared headers of a SOAP Fault", "a Fault is not the operation's output message (the WSDL declares no wsdl:fault); its headers are not owed (HDR-MISSING is not applicable)"},
+		{"expected values of a call that did not succeed", "the documentation promises values of successful answers only (EXP-VALUE is not applicable)"},
+		{"behaviour the documentation leaves open", "cases with outcome any accept every contract-valid answer and flag only what is certainly wrong, so that a conformant server is never failed"},
+		{"the format of tickets and access tokens", "the documentation shows 7T:… and 8A:… as examples, not as a promise: a token must only be non-empty"},
+		{"WS-Addressing, WS-Security and other WS-* headers", "the binding declares none; an undeclared header block is a SHOULD warning, a failure only with mustUnderstand=\"1\""},
+	}
+}
+
+// severity of a check, for results.
+func severity(id string) string {
+	if c, ok := checks.Lookup(id); ok {
+		return string(c.Severity)
+	}
+	return ""
+}
+
+// agentOf is the agent of "Agent.Operation".
+func agentOf(op string) string {
+	a, _, _ := strings.Cut(op, ".")
+	return a
+}
