@@ -22,7 +22,9 @@ const usage = `conform: contract tests for SuperOffice NetServer SOAP services
 Usage:
   conform run [--endpoint URL] [--ticket T | --user U --password P] [--app-token T]
               [--ops Agent.Op,...] [--label-filter EXPR] [--timeout 30s] [--reports DIR]
-              [--allow-mutations] [--verbose]
+              [--allow-mutations] [--expect-manifest summary.json] [--verbose]
+  conform report SUMMARY.json [--out DIR]
+  conform report merge A.json B.json ... --out DIR
   conform validate [--op Agent.Operation] [--dir request|response] [--max-size N] FILE...
   conform schemas extract --wsdl FILE|URL [--wsdl ...] --out DIR
   conform ops [Agent]
@@ -90,10 +92,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.StringVar(&o.Reports, "reports", "reports", "folder for junit.xml and evidence/")
 		fs.BoolVar(&o.AllowMutations, "allow-mutations", false, "run mutating and destructive cases against a live endpoint")
 		fs.BoolVar(&o.Verbose, "verbose", false, "also print Ginkgo's own report on stderr")
+		fs.StringVar(&o.ExpectManifest, "expect-manifest", "", "refuse to run unless the schemas and fixtures are those of this earlier summary.json")
 		if fs.Parse(rest) != nil {
 			return cli.ExitUsage
 		}
 		return cli.Run(ctx, o, stdout, stderr)
+	case "report":
+		out := fs.String("out", "", "folder to write report.html, junit.xml (and summary.json) into")
+		if len(rest) > 0 && rest[0] == "merge" {
+			files, err := parseInterleaved(fs, rest[1:])
+			if err != nil {
+				return cli.ExitUsage
+			}
+			return cli.Merge(files, *out, stdout, stderr)
+		}
+		files, err := parseInterleaved(fs, rest)
+		if err != nil {
+			return cli.ExitUsage
+		}
+		if len(files) != 1 {
+			fmt.Fprintln(stderr, "conform report: want one summary.json (or: conform report merge A.json B.json ... --out DIR)")
+			return cli.ExitUsage
+		}
+		return cli.Report(files[0], *out, stdout, stderr)
 	case "mock":
 		var users multi
 		if u := os.Getenv("CONFORM_MOCK_USER"); u != "" {
@@ -117,4 +138,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "conform: unknown command %q\n\n%s", cmd, usage)
 	return cli.ExitUsage
+}
+
+// parseInterleaved parses flags that may come before, between or after the
+// positional arguments.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
 }

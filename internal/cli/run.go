@@ -45,6 +45,7 @@ type RunOptions struct {
 	Reports        string
 	AllowMutations bool
 	Verbose        bool
+	ExpectManifest string // a previous summary.json whose schemas and fixtures must match
 }
 
 func (o *RunOptions) fromEnv() {
@@ -69,6 +70,17 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	if o.LabelFilter != "" {
 		if _, err := types.ParseLabelFilter(o.LabelFilter); err != nil {
 			say("--label-filter %q: %v", o.LabelFilter, err)
+			return ExitUsage
+		}
+	}
+	if o.ExpectManifest != "" {
+		diff, err := CheckManifest(o.ExpectManifest)
+		if err != nil {
+			say("--expect-manifest: %v", err)
+			return ExitUsage
+		}
+		if len(diff) > 0 {
+			say("--expect-manifest %s: this conform's schemas or fixtures differ from those of that certification, so its results would not be comparable:\n  %s\nRun the conform version that made it (see its manifest), or certify anew without --expect-manifest.", o.ExpectManifest, strings.Join(diff, "\n  "))
 			return ExitUsage
 		}
 	}

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/conform-dev/conform/internal/mock"
+)
+
+// chromium finds Debian's Chromium; CI (.ci/run) installs it and sets
+// CONFORM_REQUIRE_CHROMIUM=1, so that there the test cannot be skipped.
+func chromium() string {
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CONFORM_REQUIRE_CHROMIUM") == "1" {
+		Fail("chromium is required (CONFORM_REQUIRE_CHROMIUM=1) but not installed: apt-get install chromium")
+	}
+	Skip("chromium is not installed (apt-get install chromium); .ci/run installs it")
+	return ""
+}
+
+func headless(bin, page string, args ...string) string {
+	profile := GinkgoT().TempDir()
+	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile}
+	out, err := exec.Command(bin, append(append(base, args...), "file://"+page)...).Output()
+	Expect(err).NotTo(HaveOccurred())
+	return string(out)
+}
+
+// brokenRun runs conform against a mock whose GetAccessToken answer has
+// lost its Succeeded header, and returns the reports folder.
+func brokenRun() string {
+	srv := httptest.NewServer(&breaker{next: mock.MustNew(mock.Options{}), op: "GetAccessToken", fix: replace(`<Succeeded xmlns="`+tns+`">true</Succeeded>`, "")})
+	DeferCleanup(srv.Close)
+	dir := GinkgoT().TempDir()
+	code, out, errs := conformProcess(nil, "run", "--endpoint", srv.URL, "--user", mock.DefaultUser, "--password", mock.DefaultPassword, "--reports", dir)
+	Expect(code).To(Equal(1), out+errs)
+	return dir
+}
+
+var _ = Describe("reports", func() {
+	It("writes a report.html that headless Chromium shows with the verdict and the failing case", func() {
+		bin := chromium()
+		dir := brokenRun()
+		page, err := filepath.Abs(filepath.Join(dir, "report.html"))
+		Expect(err).NotTo(HaveOccurred())
+		dom := headless(bin, page, "--dump-dom")
+		Expect(dom).To(ContainSubstring(`<h1 id="verdict">NOT CONFORMANT</h1>`))
+		Expect(dom).To(ContainSubstring("valid ticket"))
+		Expect(dom).To(ContainSubstring("HDR-MISSING"))
+		Expect(dom).To(ContainSubstring("declared header block Succeeded is missing"))
+		shot := filepath.Join(dir, "report.png")
+		headless(bin, page, "--window-size=1280,1600", "--screenshot="+shot)
+		png, err := os.ReadFile(shot)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(png[:8])).To(Equal("\x89PNG\r\n\x1a\n"))
+		Expect(len(png)).To(BeNumerically(">", 20_000), "a blank page would be a small PNG")
+	})
+
+	It("re-renders report.html from summary.json and merges runs", func() {
+		broken := brokenRun()
+		good := GinkgoT().TempDir()
+		code, _, errs := conformProcess(nil, "run", "--reports", good, "--ops", "User.GetExternalTokens")
+		Expect(code).To(Equal(0), errs)
+
+		again := GinkgoT().TempDir()
+		code, out, errs := conformProcess(nil, "report", filepath.Join(broken, "summary.json"), "--out", again)
+		Expect(code).To(Equal(0), errs)
+		Expect(out).To(ContainSubstring("NOT CONFORMANT"))
+		html, err := os.ReadFile(filepath.Join(again, "report.html"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(html)).To(ContainSubstring("declared header block Succeeded is missing"))
+
+		merged := GinkgoT().TempDir()
+		code, out, _ = conformProcess(nil, "report", "merge", filepath.Join(good, "summary.json"), filepath.Join(broken, "summary.json"), "--out", merged)
+		Expect(code).To(Equal(1))
+		Expect(out).To(ContainSubstring("2 runs"))
+		var sum struct {
+			Runs    []json.RawMessage `json:"runs"`
+			Verdict struct {
+				Status     string            `json:"status"`
+				Operations map[string]string `json:"operations"`
+			} `json:"verdict"`
+		}
+		data, err := os.ReadFile(filepath.Join(merged, "summary.json"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(json.Unmarshal(data, &sum)).To(Succeed())
+		Expect(sum.Runs).To(HaveLen(2))
+		Expect(sum.Verdict.Status).To(Equal("not conformant"))
+		Expect(sum.Verdict.Operations).To(HaveKeyWithValue("User.GetAccessToken", "not conformant"))
+		Expect(sum.Verdict.Operations).To(HaveKeyWithValue("User.GetExternalTokens", "conformant"))
+		for _, f := range []string{"junit.xml", "report.html"} {
+			Expect(filepath.Join(merged, f)).To(BeAnExistingFile())
+		}
+	})
+
+	It("refuses to certify with schemas or fixtures other than the expected manifest's", func() {
+		dir := GinkgoT().TempDir()
+		code, _, errs := conformProcess(nil, "run", "--reports", dir, "--ops", "User.GetAccessToken")
+		Expect(code).To(Equal(0), errs)
+		summary := filepath.Join(dir, "summary.json")
+		code, _, errs = conformProcess(nil, "run", "--reports", GinkgoT().TempDir(), "--ops", "User.GetAccessToken", "--expect-manifest", summary)
+		Expect(code).To(Equal(0), errs)
+
+		data, err := os.ReadFile(summary)
+		Expect(err).NotTo(HaveOccurred())
+		var raw map[string]any
+		Expect(json.Unmarshal(data, &raw)).To(Succeed())
+		run := raw["runs"].([]any)[0].(map[string]any)
+		run["schemas"].(map[string]any)["schemas/User/Services88.xsd"] = strings.Repeat("0", 64)
+		tampered := filepath.Join(dir, "tampered.json")
+		data, _ = json.Marshal(raw)
+		Expect(os.WriteFile(tampered, data, 0o644)).To(Succeed())
+		code, out, errs := conformProcess(nil, "run", "--reports", GinkgoT().TempDir(), "--expect-manifest", tampered)
+		Expect(code).To(Equal(2))
+		Expect(errs).To(ContainSubstring("schemas/User/Services88.xsd: changed"))
+		Expect(out).NotTo(ContainSubstring("ok "), "nothing may run")
+	})
+})
