@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/conform-dev/conform/internal/xmltree"
 	"io/fs"
 	"strings"
 )
@@ -148,20 +149,20 @@ func FromWSDL(source string, data []byte) (*Contract, error) {
 	return c, err
 }
 
-func parse(source string, data []byte) (*Contract, *node, error) {
-	root, err := parseTree(source, data)
+func parse(source string, data []byte) (*Contract, *xmltree.Node, error) {
+	root, err := xmltree.Parse(source, data)
 	if err != nil {
 		return nil, nil, err
 	}
 	if root.Name.Space != NSWSDL || root.Name.Local != "definitions" {
 		return nil, nil, &SourceError{source, root.Line, fmt.Sprintf("root element is {%s}%s, not a WSDL 1.1 wsdl:definitions", root.Name.Space, root.Name.Local)}
 	}
-	if imp := root.child(NSWSDL, "import"); imp != nil {
+	if imp := root.Child(NSWSDL, "import"); imp != nil {
 		return nil, nil, &SourceError{source, imp.Line, "wsdl:import is not supported: give conform the single-file WSDL (…/Agent.svc?singleWsdl)"}
 	}
 	sum := sha256.Sum256(data)
 	c := &Contract{
-		TargetNamespace: root.attr("targetNamespace"),
+		TargetNamespace: root.Attr("targetNamespace"),
 		WSDLSHA256:      hex.EncodeToString(sum[:]),
 	}
 	tns := c.TargetNamespace
@@ -173,22 +174,22 @@ func parse(source string, data []byte) (*Contract, *node, error) {
 		line int
 	}
 	messages := map[string][]part{}
-	for _, m := range root.children(NSWSDL, "message") {
+	for _, m := range root.ChildrenNamed(NSWSDL, "message") {
 		var parts []part
-		for _, p := range m.children(NSWSDL, "part") {
-			if p.attr("element") == "" {
-				return nil, nil, &SourceError{source, p.Line, fmt.Sprintf("message %s part %s has no element attribute: conform supports document/literal only", m.attr("name"), p.attr("name"))}
+		for _, p := range m.ChildrenNamed(NSWSDL, "part") {
+			if p.Attr("element") == "" {
+				return nil, nil, &SourceError{source, p.Line, fmt.Sprintf("message %s part %s has no element attribute: conform supports document/literal only", m.Attr("name"), p.Attr("name"))}
 			}
-			q, err := p.resolve(p.attr("element"))
+			q, err := resolve(p, p.Attr("element"))
 			if err != nil {
 				return nil, nil, &SourceError{source, p.Line, err.Error()}
 			}
-			parts = append(parts, part{p.attr("name"), q, p.Line})
+			parts = append(parts, part{p.Attr("name"), q, p.Line})
 		}
-		messages[m.attr("name")] = parts
+		messages[m.Attr("name")] = parts
 	}
-	lookupMsg := func(n *node, ref string) ([]part, error) {
-		q, err := n.resolve(ref)
+	lookupMsg := func(n *xmltree.Node, ref string) ([]part, error) {
+		q, err := resolve(n, ref)
 		if err != nil {
 			return nil, &SourceError{source, n.Line, err.Error()}
 		}
@@ -203,19 +204,19 @@ func parse(source string, data []byte) (*Contract, *node, error) {
 	}
 
 	// PortType operations: name → input/output message parts.
-	type ptOp struct{ in, out *node }
+	type ptOp struct{ in, out *xmltree.Node }
 	portTypes := map[string]map[string]ptOp{}
-	for _, pt := range root.children(NSWSDL, "portType") {
+	for _, pt := range root.ChildrenNamed(NSWSDL, "portType") {
 		ops := map[string]ptOp{}
-		for _, o := range pt.children(NSWSDL, "operation") {
-			ops[o.attr("name")] = ptOp{o.child(NSWSDL, "input"), o.child(NSWSDL, "output")}
+		for _, o := range pt.ChildrenNamed(NSWSDL, "operation") {
+			ops[o.Attr("name")] = ptOp{o.Child(NSWSDL, "input"), o.Child(NSWSDL, "output")}
 		}
-		portTypes[pt.attr("name")] = ops
+		portTypes[pt.Attr("name")] = ops
 	}
 
-	var binding *node
-	for _, b := range root.children(NSWSDL, "binding") {
-		if b.child(NSSOAP11, "binding") != nil || b.child(NSSOAP12, "binding") != nil {
+	var binding *xmltree.Node
+	for _, b := range root.ChildrenNamed(NSWSDL, "binding") {
+		if b.Child(NSSOAP11, "binding") != nil || b.Child(NSSOAP12, "binding") != nil {
 			binding = b
 			break
 		}
@@ -223,33 +224,33 @@ func parse(source string, data []byte) (*Contract, *node, error) {
 	if binding == nil {
 		return nil, nil, &SourceError{source, root.Line, "no SOAP binding (soap:binding or soap12:binding) found"}
 	}
-	c.Binding = binding.attr("name")
+	c.Binding = binding.Attr("name")
 	soapNS := NSSOAP11
 	c.SOAPVersion = "1.1"
-	if binding.child(NSSOAP11, "binding") == nil {
+	if binding.Child(NSSOAP11, "binding") == nil {
 		soapNS = NSSOAP12
 		c.SOAPVersion = "1.2"
 	}
-	sb := binding.child(soapNS, "binding")
-	if style := sb.attr("style"); style != "" && style != "document" {
+	sb := binding.Child(soapNS, "binding")
+	if style := sb.Attr("style"); style != "" && style != "document" {
 		return nil, nil, &SourceError{source, sb.Line, fmt.Sprintf("binding style %q is not supported: conform tests document/literal bindings", style)}
 	}
-	ptName, err := binding.resolve(binding.attr("type"))
+	ptName, err := resolve(binding, binding.Attr("type"))
 	if err != nil {
 		return nil, nil, &SourceError{source, binding.Line, err.Error()}
 	}
 	c.Service = ptName.Name
 	ptOps, ok := portTypes[ptName.Name]
 	if !ok {
-		return nil, nil, &SourceError{source, binding.Line, fmt.Sprintf("binding type %s names no portType", binding.attr("type"))}
+		return nil, nil, &SourceError{source, binding.Line, fmt.Sprintf("binding type %s names no portType", binding.Attr("type"))}
 	}
 
-	for _, bo := range binding.children(NSWSDL, "operation") {
-		name := bo.attr("name")
+	for _, bo := range binding.ChildrenNamed(NSWSDL, "operation") {
+		name := bo.Attr("name")
 		op := Operation{Name: name}
-		if so := bo.child(soapNS, "operation"); so != nil {
-			op.SOAPAction = so.attr("soapAction")
-			if st := so.attr("style"); st != "" && st != "document" {
+		if so := bo.Child(soapNS, "operation"); so != nil {
+			op.SOAPAction = so.Attr("soapAction")
+			if st := so.Attr("style"); st != "" && st != "document" {
 				return nil, nil, &SourceError{source, so.Line, fmt.Sprintf("operation %s has style %q: conform tests document/literal only", name, st)}
 			}
 		}
@@ -258,26 +259,26 @@ func parse(source string, data []byte) (*Contract, *node, error) {
 			return nil, nil, &SourceError{source, bo.Line, fmt.Sprintf("operation %s is not a request-response operation of portType %s", name, ptName.Name)}
 		}
 		for _, dir := range []struct {
-			pt  *node
-			bn  *node
+			pt  *xmltree.Node
+			bn  *xmltree.Node
 			dst *Message
-		}{{pto.in, bo.child(NSWSDL, "input"), &op.Input}, {pto.out, bo.child(NSWSDL, "output"), &op.Output}} {
-			parts, err := lookupMsg(dir.pt, dir.pt.attr("message"))
+		}{{pto.in, bo.Child(NSWSDL, "input"), &op.Input}, {pto.out, bo.Child(NSWSDL, "output"), &op.Output}} {
+			parts, err := lookupMsg(dir.pt, dir.pt.Attr("message"))
 			if err != nil {
 				return nil, nil, err
 			}
 			if dir.bn == nil {
 				return nil, nil, &SourceError{source, bo.Line, fmt.Sprintf("operation %s lacks an input or output in the binding", name)}
 			}
-			body := dir.bn.child(soapNS, "body")
+			body := dir.bn.Child(soapNS, "body")
 			if body == nil {
 				return nil, nil, &SourceError{source, dir.bn.Line, fmt.Sprintf("operation %s: no soap:body", name)}
 			}
-			if use := body.attr("use"); use != "" && use != "literal" {
+			if use := body.Attr("use"); use != "" && use != "literal" {
 				return nil, nil, &SourceError{source, body.Line, fmt.Sprintf("operation %s: use=%q; conform supports literal only", name, use)}
 			}
 			bodyParts := parts
-			if ps := body.attr("parts"); ps != "" {
+			if ps := body.Attr("parts"); ps != "" {
 				bodyParts = nil
 				for _, want := range strings.Fields(ps) {
 					for _, p := range parts {
@@ -292,33 +293,42 @@ func parse(source string, data []byte) (*Contract, *node, error) {
 			}
 			dir.dst.Body = bodyParts[0].el
 			dir.dst.Headers = []Header{}
-			for _, h := range dir.bn.children(soapNS, "header") {
-				hparts, err := lookupMsg(h, h.attr("message"))
+			for _, h := range dir.bn.ChildrenNamed(soapNS, "header") {
+				hparts, err := lookupMsg(h, h.Attr("message"))
 				if err != nil {
 					return nil, nil, err
 				}
 				found := false
 				for _, p := range hparts {
-					if p.name == h.attr("part") {
+					if p.name == h.Attr("part") {
 						dir.dst.Headers = append(dir.dst.Headers, Header{Part: p.name, Element: p.el})
 						found = true
 					}
 				}
 				if !found {
-					return nil, nil, &SourceError{source, h.Line, fmt.Sprintf("operation %s: header part %s is not in message %s", name, h.attr("part"), h.attr("message"))}
+					return nil, nil, &SourceError{source, h.Line, fmt.Sprintf("operation %s: header part %s is not in message %s", name, h.Attr("part"), h.Attr("message"))}
 				}
 			}
 		}
 		c.Operations = append(c.Operations, op)
 	}
-	for _, svc := range root.children(NSWSDL, "service") {
-		for _, port := range svc.children(NSWSDL, "port") {
-			if b, err := port.resolve(port.attr("binding")); err == nil && b.Name == c.Binding {
-				if a := port.child(soapNS, "address"); a != nil {
-					c.Address = a.attr("location")
+	for _, svc := range root.ChildrenNamed(NSWSDL, "service") {
+		for _, port := range svc.ChildrenNamed(NSWSDL, "port") {
+			if b, err := resolve(port, port.Attr("binding")); err == nil && b.Name == c.Binding {
+				if a := port.Child(soapNS, "address"); a != nil {
+					c.Address = a.Attr("location")
 				}
 			}
 		}
 	}
 	return c, root, nil
+}
+
+// SourceError is a problem in a WSDL, with its place.
+type SourceError = xmltree.SourceError
+
+// resolve turns a QName value into a QName by n's prefixes.
+func resolve(n *xmltree.Node, v string) (QName, error) {
+	ns, local, err := n.Resolve(v)
+	return QName{Namespace: ns, Name: local}, err
 }

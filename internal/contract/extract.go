@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/conform-dev/conform/internal/xmltree"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -55,11 +56,11 @@ func Extract(source string, data []byte) (*Extraction, error) {
 	if err != nil {
 		return nil, err
 	}
-	types := root.child(NSWSDL, "types")
+	types := root.Child(NSWSDL, "types")
 	if types == nil {
 		return nil, &SourceError{source, root.Line, "has no wsdl:types: there are no schemas to extract"}
 	}
-	schemas := types.children(NSXSD, "schema")
+	schemas := types.ChildrenNamed(NSXSD, "schema")
 	if len(schemas) == 0 {
 		return nil, &SourceError{source, types.Line, "wsdl:types holds no inline xs:schema"}
 	}
@@ -67,7 +68,7 @@ func Extract(source string, data []byte) (*Extraction, error) {
 	used := map[string]bool{}
 	byNS := map[string]string{}
 	for _, s := range schemas {
-		ns := s.attr("targetNamespace")
+		ns := s.Attr("targetNamespace")
 		if _, dup := byNS[ns]; dup {
 			return nil, &SourceError{source, s.Line, fmt.Sprintf("a second inline schema for namespace %q: conform extracts one schema per namespace; merge them", ns)}
 		}
@@ -82,7 +83,7 @@ func Extract(source string, data []byte) (*Extraction, error) {
 		if err != nil {
 			return nil, err
 		}
-		ex.Files[byNS[s.attr("targetNamespace")]] = out
+		ex.Files[byNS[s.Attr("targetNamespace")]] = out
 	}
 
 	var w bytes.Buffer
@@ -107,14 +108,14 @@ func Extract(source string, data []byte) (*Extraction, error) {
 }
 
 // standalone copies one inline schema out of the WSDL.
-func standalone(source string, data []byte, s *node, byNS map[string]string) ([]byte, error) {
+func standalone(source string, data []byte, s *xmltree.Node, byNS map[string]string) ([]byte, error) {
 	type edit struct {
 		at   int64
 		text string
 	}
 	var edits []edit
 	// insertion point: just after the last attribute of a start tag
-	tagEnd := func(n *node) int64 {
+	tagEnd := func(n *xmltree.Node) int64 {
 		end := n.StartEnd - 1 // at '>'
 		if n.SelfClose {
 			end--
@@ -145,13 +146,13 @@ func standalone(source string, data []byte, s *node, byNS map[string]string) ([]
 		edits = append(edits, edit{tagEnd(s), decl.String()})
 	}
 
-	var walk func(n *node) error
-	walk = func(n *node) error {
+	var walk func(n *xmltree.Node) error
+	walk = func(n *xmltree.Node) error {
 		if n.Name.Space == NSXSD && (n.Name.Local == "import" || n.Name.Local == "include" || n.Name.Local == "redefine") {
-			loc := n.attr("schemaLocation")
+			loc := n.Attr("schemaLocation")
 			switch {
 			case loc == "" && n.Name.Local == "import":
-				if f, ok := byNS[n.attr("namespace")]; ok {
+				if f, ok := byNS[n.Attr("namespace")]; ok {
 					edits = append(edits, edit{tagEnd(n), fmt.Sprintf(" schemaLocation=%q", f)})
 				}
 			case strings.Contains(loc, "://") || strings.HasPrefix(loc, "//"):

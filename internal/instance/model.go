@@ -6,14 +6,12 @@
 package instance
 
 import (
-	"bytes"
-	"encoding/xml"
 	"fmt"
 	"io/fs"
 	"strconv"
-	"strings"
 
 	"github.com/conform-dev/conform/internal/contract"
+	"github.com/conform-dev/conform/internal/xmltree"
 )
 
 const nsXS = "http://www.w3.org/2001/XMLSchema"
@@ -54,97 +52,45 @@ func Load(fsys fs.FS, dir string, c *contract.Contract) (*Schema, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := s.read(data); err != nil {
-			return nil, fmt.Errorf("%s/%s: %w", dir, f.File, err)
+		if err := s.read(dir+"/"+f.File, data); err != nil {
+			return nil, err
 		}
 	}
 	return s, nil
 }
 
-// xnode is a generic element with its in-scope prefixes.
-type xnode struct {
-	name  xml.Name
-	attrs map[string]string
-	scope map[string]string
-	kids  []*xnode
+// qname resolves a QName value by the prefixes in scope at n.
+func qname(n *xmltree.Node, v string) contract.QName {
+	ns, local, _ := n.Resolve(v) // an undeclared prefix leaves ns empty: "type … is not defined" follows
+	return contract.QName{Namespace: ns, Name: local}
 }
 
-func parse(data []byte) (*xnode, error) {
-	dec := xml.NewDecoder(bytes.NewReader(data))
-	var stack []*xnode
-	var root *xnode
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			if root != nil && len(stack) == 0 {
-				return root, nil
-			}
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			n := &xnode{name: t.Name, attrs: map[string]string{}, scope: map[string]string{}}
-			if len(stack) > 0 {
-				for k, v := range stack[len(stack)-1].scope {
-					n.scope[k] = v
-				}
-			}
-			for _, a := range t.Attr {
-				switch {
-				case a.Name.Space == "xmlns":
-					n.scope[a.Name.Local] = a.Value
-				case a.Name.Space == "" && a.Name.Local == "xmlns":
-					n.scope[""] = a.Value
-				case a.Name.Space == "":
-					n.attrs[a.Name.Local] = a.Value
-				}
-			}
-			if len(stack) > 0 {
-				p := stack[len(stack)-1]
-				p.kids = append(p.kids, n)
-			} else {
-				root = n
-			}
-			stack = append(stack, n)
-		case xml.EndElement:
-			stack = stack[:len(stack)-1]
-		}
-	}
-}
+// is reports whether n is the XML Schema element xs:local.
+func is(n *xmltree.Node, local string) bool { return n.Name.Space == nsXS && n.Name.Local == local }
 
-func (n *xnode) qname(v string) contract.QName {
-	p, l, ok := strings.Cut(v, ":")
-	if !ok {
-		return contract.QName{Namespace: n.scope[""], Name: v}
-	}
-	return contract.QName{Namespace: n.scope[p], Name: l}
-}
-
-func (n *xnode) is(local string) bool { return n.name.Space == nsXS && n.name.Local == local }
-
-func (s *Schema) read(data []byte) error {
-	root, err := parse(data)
+func (s *Schema) read(name string, data []byte) error {
+	root, err := xmltree.Parse(name, data)
 	if err != nil {
 		return err
 	}
-	tns := root.attrs["targetNamespace"]
-	for _, k := range root.kids {
-		name := contract.QName{Namespace: tns, Name: k.attrs["name"]}
+	tns := root.Attr("targetNamespace")
+	for _, k := range root.Children {
+		name := contract.QName{Namespace: tns, Name: k.Attr("name")}
 		switch {
-		case k.is("element"):
+		case is(k, "element"):
 			p, err := s.particle(k, tns)
 			if err != nil {
 				return err
 			}
 			s.Elements[name] = p
-		case k.is("complexType"):
+		case is(k, "complexType"):
 			t, err := s.complexType(k, tns)
 			if err != nil {
 				return err
 			}
 			t.Name = name
 			s.Types[name] = t
-		case k.is("simpleType"):
+		case is(k, "simpleType"):
 			t := s.simpleType(k)
 			t.Name = name
 			s.Types[name] = t
@@ -153,31 +99,31 @@ func (s *Schema) read(data []byte) error {
 	return nil
 }
 
-func (s *Schema) particle(k *xnode, tns string) (*Particle, error) {
-	p := &Particle{Name: contract.QName{Namespace: tns, Name: k.attrs["name"]}, MinOccurs: 1, MaxOccurs: 1, Nillable: k.attrs["nillable"] == "true"}
-	if v, ok := k.attrs["minOccurs"]; ok {
+func (s *Schema) particle(k *xmltree.Node, tns string) (*Particle, error) {
+	p := &Particle{Name: contract.QName{Namespace: tns, Name: k.Attr("name")}, MinOccurs: 1, MaxOccurs: 1, Nillable: k.Attr("nillable") == "true"}
+	if v := k.Attr("minOccurs"); v != "" {
 		p.MinOccurs, _ = strconv.Atoi(v)
 	}
-	if v, ok := k.attrs["maxOccurs"]; ok {
+	if v := k.Attr("maxOccurs"); v != "" {
 		if v == "unbounded" {
 			p.MaxOccurs = -1
 		} else {
 			p.MaxOccurs, _ = strconv.Atoi(v)
 		}
 	}
-	if t := k.attrs["type"]; t != "" {
-		p.Type = k.qname(t)
+	if t := k.Attr("type"); t != "" {
+		p.Type = qname(k, t)
 		return p, nil
 	}
-	for _, c := range k.kids {
+	for _, c := range k.Children {
 		switch {
-		case c.is("complexType"):
+		case is(c, "complexType"):
 			t, err := s.complexType(c, tns)
 			if err != nil {
 				return nil, err
 			}
 			p.Inline = t
-		case c.is("simpleType"):
+		case is(c, "simpleType"):
 			p.Inline = s.simpleType(c)
 		}
 	}
@@ -187,16 +133,16 @@ func (s *Schema) particle(k *xnode, tns string) (*Particle, error) {
 	return p, nil
 }
 
-func (s *Schema) sequence(k *xnode, tns string) ([]Particle, error) {
+func (s *Schema) sequence(k *xmltree.Node, tns string) ([]Particle, error) {
 	var out []Particle
-	for _, e := range k.kids {
-		if !e.is("element") {
-			if e.is("annotation") {
+	for _, e := range k.Children {
+		if !is(e, "element") {
+			if is(e, "annotation") {
 				continue
 			}
-			return nil, fmt.Errorf("unsupported <xs:%s> in a sequence", e.name.Local)
+			return nil, fmt.Errorf("unsupported <xs:%s> in a sequence", e.Name.Local)
 		}
-		if ref := e.attrs["ref"]; ref != "" {
+		if ref := e.Attr("ref"); ref != "" {
 			return nil, fmt.Errorf("unsupported element ref %q", ref)
 		}
 		p, err := s.particle(e, tns)
@@ -208,24 +154,24 @@ func (s *Schema) sequence(k *xnode, tns string) ([]Particle, error) {
 	return out, nil
 }
 
-func (s *Schema) complexType(k *xnode, tns string) (*Type, error) {
+func (s *Schema) complexType(k *xmltree.Node, tns string) (*Type, error) {
 	t := &Type{}
-	for _, c := range k.kids {
+	for _, c := range k.Children {
 		switch {
-		case c.is("sequence"):
+		case is(c, "sequence"):
 			seq, err := s.sequence(c, tns)
 			if err != nil {
 				return nil, err
 			}
 			t.Seq = seq
-		case c.is("complexContent"):
-			for _, ext := range c.kids {
-				if !ext.is("extension") {
-					return nil, fmt.Errorf("unsupported complexContent <xs:%s>", ext.name.Local)
+		case is(c, "complexContent"):
+			for _, ext := range c.Children {
+				if !is(ext, "extension") {
+					return nil, fmt.Errorf("unsupported complexContent <xs:%s>", ext.Name.Local)
 				}
-				t.Base = ext.qname(ext.attrs["base"])
-				for _, e := range ext.kids {
-					if e.is("sequence") {
+				t.Base = qname(ext, ext.Attr("base"))
+				for _, e := range ext.Children {
+					if is(e, "sequence") {
 						seq, err := s.sequence(e, tns)
 						if err != nil {
 							return nil, err
@@ -234,38 +180,38 @@ func (s *Schema) complexType(k *xnode, tns string) (*Type, error) {
 					}
 				}
 			}
-		case c.is("annotation"), c.is("attribute"):
+		case is(c, "annotation"), is(c, "attribute"):
 		default:
-			return nil, fmt.Errorf("unsupported <xs:%s> in complexType %s", c.name.Local, k.attrs["name"])
+			return nil, fmt.Errorf("unsupported <xs:%s> in complexType %s", c.Name.Local, k.Attr("name"))
 		}
 	}
 	return t, nil
 }
 
-func (s *Schema) simpleType(k *xnode) *Type {
+func (s *Schema) simpleType(k *xmltree.Node) *Type {
 	t := &Type{Simple: true}
-	for _, c := range k.kids {
+	for _, c := range k.Children {
 		switch {
-		case c.is("restriction"):
-			t.Base = c.qname(c.attrs["base"])
-			for _, f := range c.kids {
+		case is(c, "restriction"):
+			t.Base = qname(c, c.Attr("base"))
+			for _, f := range c.Children {
 				switch {
-				case f.is("enumeration"):
-					t.Enum = append(t.Enum, f.attrs["value"])
-				case f.is("pattern"):
+				case is(f, "enumeration"):
+					t.Enum = append(t.Enum, f.Attr("value"))
+				case is(f, "pattern"):
 					t.Pattern = true
-				case f.is("minInclusive"):
-					t.Min = f.attrs["value"]
+				case is(f, "minInclusive"):
+					t.Min = f.Attr("value")
 				}
 			}
-		case c.is("list"):
-			for _, it := range c.kids {
-				if it.is("simpleType") {
+		case is(c, "list"):
+			for _, it := range c.Children {
+				if is(it, "simpleType") {
 					t.List = s.simpleType(it)
 				}
 			}
-			if v := c.attrs["itemType"]; v != "" {
-				t.List = &Type{Simple: true, Base: c.qname(v)}
+			if v := c.Attr("itemType"); v != "" {
+				t.List = &Type{Simple: true, Base: qname(c, v)}
 			}
 		}
 	}

@@ -1,4 +1,9 @@
-package contract
+// Package xmltree reads a trusted-but-checked XML document (a WSDL, a
+// schema) into a tree of elements that keep their in-scope namespace
+// declarations and their byte span in the source, so that QName values can
+// be resolved and parts of the source copied verbatim. It refuses DTDs and
+// anything but UTF-8.
+package xmltree
 
 import (
 	"bytes"
@@ -8,15 +13,14 @@ import (
 	"sort"
 )
 
-// node is an element of a parsed WSDL, with its in-scope namespace
-// declarations and its byte span in the source, so that inline schemas can
-// be copied verbatim.
-type node struct {
+// Node is an element, with its in-scope namespace declarations and its
+// byte span in the source.
+type Node struct {
 	Name      xml.Name
-	Attr      []xml.Attr        // without namespace declarations
+	Attrs     []xml.Attr        // without namespace declarations
 	Scope     map[string]string // prefix ("" = default) → namespace URI, all in scope
 	Own       map[string]string // the declarations on this element itself
-	Children  []*node
+	Children  []*Node
 	Start     int64 // offset of '<'
 	StartEnd  int64 // offset just past the start tag
 	End       int64 // offset just past the end tag
@@ -24,8 +28,9 @@ type node struct {
 	SelfClose bool
 }
 
-func (n *node) attr(local string) string {
-	for _, a := range n.Attr {
+// Attr is the value of the unqualified attribute local ("" when absent).
+func (n *Node) Attr(local string) string {
+	for _, a := range n.Attrs {
 		if a.Name.Space == "" && a.Name.Local == local {
 			return a.Value
 		}
@@ -33,8 +38,9 @@ func (n *node) attr(local string) string {
 	return ""
 }
 
-func (n *node) children(space, local string) []*node {
-	var out []*node
+// ChildrenNamed are the children named {space}local.
+func (n *Node) ChildrenNamed(space, local string) []*Node {
+	var out []*Node
 	for _, c := range n.Children {
 		if c.Name.Space == space && c.Name.Local == local {
 			out = append(out, c)
@@ -43,27 +49,29 @@ func (n *node) children(space, local string) []*node {
 	return out
 }
 
-func (n *node) child(space, local string) *node {
-	if c := n.children(space, local); len(c) > 0 {
+// Child is the first child named {space}local, nil when none.
+func (n *Node) Child(space, local string) *Node {
+	if c := n.ChildrenNamed(space, local); len(c) > 0 {
 		return c[0]
 	}
 	return nil
 }
 
-// resolve turns a QName attribute value ("tns:Foo") into a namespaced name.
-func (n *node) resolve(v string) (QName, error) {
+// Resolve turns a QName value ("tns:Foo") into a namespace and local name,
+// by the prefixes in scope at n (the default namespace for no prefix).
+func (n *Node) Resolve(v string) (ns, local string, err error) {
 	prefix, local := "", v
 	if i := bytes.IndexByte([]byte(v), ':'); i >= 0 {
 		prefix, local = v[:i], v[i+1:]
 	}
 	ns, ok := n.Scope[prefix]
 	if !ok && prefix != "" {
-		return QName{}, fmt.Errorf("line %d: prefix %q of %q is not declared", n.Line, prefix, v)
+		return "", "", fmt.Errorf("line %d: prefix %q of %q is not declared", n.Line, prefix, v)
 	}
-	return QName{Namespace: ns, Name: local}, nil
+	return ns, local, nil
 }
 
-// SourceError is a problem in a WSDL, with its place.
+// SourceError is a problem in a document, with its place.
 type SourceError struct {
 	Source string
 	Line   int
@@ -77,17 +85,17 @@ func (e *SourceError) Error() string {
 	return fmt.Sprintf("%s: %s", e.Source, e.Msg)
 }
 
-// parseTree reads a whole WSDL. It refuses a DOCTYPE (and so any entity)
-// and anything that is not UTF-8.
-func parseTree(source string, data []byte) (*node, error) {
+// Parse reads a whole document; source names it in errors. It refuses a
+// DOCTYPE (and so any entity) and anything that is not UTF-8.
+func Parse(source string, data []byte) (*Node, error) {
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = true
 	dec.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
-		return nil, fmt.Errorf("encoding %q is not supported; conform reads UTF-8 WSDLs only", label)
+		return nil, fmt.Errorf("encoding %q is not supported; conform reads UTF-8 only", label)
 	}
 	lineAt := lineIndex(data)
-	var root *node
-	var stack []*node
+	var root *Node
+	var stack []*Node
 	for {
 		off := dec.InputOffset()
 		tok, err := dec.Token()
@@ -100,9 +108,9 @@ func parseTree(source string, data []byte) (*node, error) {
 		}
 		switch t := tok.(type) {
 		case xml.Directive:
-			return nil, &SourceError{source, lineAt(off), "has a DOCTYPE or other declaration; conform refuses DTDs in a WSDL (they can pull in files or URLs): remove it"}
+			return nil, &SourceError{source, lineAt(off), "has a DOCTYPE or other declaration; conform refuses DTDs here (they can pull in files or URLs): remove it"}
 		case xml.StartElement:
-			n := &node{Name: t.Name, Start: off, StartEnd: dec.InputOffset(), Line: lineAt(off), Own: map[string]string{}}
+			n := &Node{Name: t.Name, Start: off, StartEnd: dec.InputOffset(), Line: lineAt(off), Own: map[string]string{}}
 			parentScope := map[string]string{}
 			if len(stack) > 0 {
 				parentScope = stack[len(stack)-1].Scope
@@ -120,7 +128,7 @@ func parseTree(source string, data []byte) (*node, error) {
 					n.Own[""] = a.Value
 					n.Scope[""] = a.Value
 				default:
-					n.Attr = append(n.Attr, a)
+					n.Attrs = append(n.Attrs, a)
 				}
 			}
 			n.SelfClose = bytes.HasSuffix(data[off:n.StartEnd], []byte("/>"))
