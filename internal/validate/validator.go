@@ -222,8 +222,12 @@ func (v *Validator) Validate(data []byte, t Target) *Result {
 				continue
 			}
 			id := checks.XMLWellFormed
-			switch is.Code {
-			case xsd.CodeInvalidChar, xsd.CodeUnknownEncoding, xsd.CodeUnsupportedEnc, xsd.CodeInvalidEncoding:
+			switch {
+			case is.Code == xsd.CodeUnknownEncoding, is.Code == xsd.CodeUnsupportedEnc, is.Code == xsd.CodeInvalidEncoding:
+				id = checks.XMLEncoding
+			// libxml2 gives bytes that are not UTF-8 and characters XML
+			// forbids (a control character) the same code.
+			case is.Code == xsd.CodeInvalidChar && strings.Contains(is.Message, "not proper UTF-8"):
 				id = checks.XMLEncoding
 			}
 			r.add(id, is.Line, "", "%s", is.Message)
