@@ -162,7 +162,7 @@ func TestHTML(t *testing.T) {
 	for _, w := range []string{
 		"invalid ticket <span class=\"badge b-failed\">failed</span>",
 		"BODY-ELEMENT",
-		"&lt;here&gt; &amp; &#34;there&#34;",     // the message, escaped
+		"&lt;here&gt; &amp; &#34;there&#34;",          // the message, escaped
 		"&lt;s:Body&gt;\n    &lt;Bad&gt;&lt;/Bad&gt;", // the response, pretty-printed and escaped
 		"Strictness profile", "xml:lang on a SOAP 1.1 faultstring",
 		"with AppToken: mutating case against a live endpoint",
