@@ -27,6 +27,7 @@ Usage:
   conform report merge A.json B.json ... --out DIR
   conform validate [--op Agent.Operation] [--dir request|response] [--max-size N] FILE...
   conform schemas extract --wsdl FILE|URL [--wsdl ...] --out DIR
+  conform schemas diff --wsdl FILE|URL [--wsdl ...]
   conform ops [Agent]
   conform mock [--addr 127.0.0.1:8088] [--user NAME:PASSWORD]... [--online --app-token T] [--ticket-ttl 1h]
 
@@ -68,9 +69,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return cli.Validate(cli.ValidateOptions{Op: *op, Dir: *dir, MaxSize: *maxSize, Files: fs.Args()}, stdout, stderr)
 	case "schemas":
-		if len(rest) == 0 || rest[0] != "extract" {
-			fmt.Fprintf(stderr, "conform schemas: want a subcommand: extract\n")
+		if len(rest) == 0 || (rest[0] != "extract" && rest[0] != "diff") {
+			fmt.Fprintf(stderr, "conform schemas: want a subcommand: extract or diff\n")
 			return cli.ExitUsage
+		}
+		if rest[0] == "diff" {
+			var wsdls multi
+			fs.Var(&wsdls, "wsdl", "WSDL file or URL to compare with the pinned contract; repeatable")
+			if fs.Parse(rest[1:]) != nil {
+				return cli.ExitUsage
+			}
+			return cli.SchemasDiff(wsdls, stdout, stderr)
 		}
 		var wsdls multi
 		fs.Var(&wsdls, "wsdl", "WSDL file or URL (…/User.svc?singleWsdl); repeatable")

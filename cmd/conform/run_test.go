@@ -189,6 +189,29 @@ var _ = Describe("conform run", func() {
 			})),
 	)
 
+	It("reports a connection dropped mid-run as an <error>, with exit 3", func() {
+		m := mock.MustNew(mock.Options{})
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(strings.Trim(r.Header.Get("SOAPAction"), `"`), "/GetAccessToken") {
+				conn, _, err := w.(http.Hijacker).Hijack()
+				if err == nil {
+					conn.Close()
+				}
+				return
+			}
+			m.ServeHTTP(w, r)
+		}))
+		defer srv.Close()
+		dir := GinkgoT().TempDir()
+		code, out, errs := conformProcess(nil, "run", "--endpoint", srv.URL, "--user", mock.DefaultUser, "--password", mock.DefaultPassword, "--ops", "User.GetAccessToken", "--reports", dir)
+		Expect(code).To(Equal(3), out+errs)
+		Expect(out).To(ContainSubstring("INCOMPLETE: errors in User.GetAccessToken valid ticket"))
+		data, err := os.ReadFile(filepath.Join(dir, "junit.xml"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(data)).To(MatchRegexp(`<testcase name="valid ticket \[HTTP-TRANSPORT\]" classname="User.GetAccessToken">\s*<error type="HTTP-TRANSPORT"`))
+		Expect(failing(readJUnit(dir))).To(BeEmpty())
+	})
+
 	It("exits 3 when the endpoint is unreachable", func() {
 		srv := httptest.NewServer(http.NotFoundHandler())
 		url := srv.URL
@@ -252,5 +275,48 @@ var _ = Describe("conform run", func() {
 			Expect(token.FindString(text)).To(BeEmpty(), fmt.Sprintf("%s holds an access token", where))
 		}
 		Expect(texts[filepath.Join(dir, "evidence", "User.GetAccessToken", "valid-ticket", "01-getaccesstoken.request.xml")]).To(ContainSubstring("[REDACTED]"))
+	})
+})
+
+var _ = Describe("WSDL drift", func() {
+	It("conform schemas diff says whether a WSDL matches the pinned contract", func() {
+		code, out, errs := conform("schemas", "diff", "--wsdl", "../../../shared/wsdl/Services88-User.wsdl")
+		if code == 2 && strings.Contains(errs, "no such file") {
+			Skip("../shared is not beside the project")
+		}
+		Expect(code).To(Equal(0), errs)
+		Expect(out).To(ContainSubstring("User matches the pinned contract and schemas"))
+
+		data, err := os.ReadFile("../../../shared/wsdl/Services88-User.wsdl")
+		Expect(err).NotTo(HaveOccurred())
+		drifted := strings.Replace(string(data), `<xs:element minOccurs="0" name="IncludeCsSession" type="xs:boolean" />`, `<xs:element minOccurs="0" name="IncludeCsSession" type="xs:int" />`, 1)
+		p := writeFile(GinkgoT().TempDir(), "drifted.wsdl", []byte(drifted))
+		code, out, _ = conform("schemas", "diff", "--wsdl", p)
+		Expect(code).To(Equal(1))
+		Expect(out).To(ContainSubstring("element {http://www.superoffice.net/ws/crm/NetServer/Services88}GetAccessToken changed"))
+	})
+
+	It("conform run warns when the live WSDL drifted, and records it", func() {
+		m := mock.MustNew(mock.Options{})
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := httptest.NewRecorder()
+			m.ServeHTTP(rec, r)
+			body := rec.Body.String()
+			if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/User.svc") {
+				body = strings.Replace(body, `soapAction="http://www.superoffice.net/ws/crm/NetServer/Services88/User/GetUser"`, `soapAction="urn:moved"`, 1)
+			}
+			w.Header().Set("Content-Type", rec.Header().Get("Content-Type"))
+			w.WriteHeader(rec.Code)
+			w.Write([]byte(body))
+		}))
+		defer srv.Close()
+		dir := GinkgoT().TempDir()
+		code, out, errs := conformProcess(nil, "run", "--endpoint", srv.URL, "--user", mock.DefaultUser, "--password", mock.DefaultPassword, "--ops", "User.GetAccessToken", "--reports", dir)
+		Expect(code).To(Equal(0), out+errs)
+		Expect(errs).To(ContainSubstring(`warning: the live User WSDL differs from the pinned one (1): GetUser: soapAction "urn:moved"`))
+		Expect(errs).NotTo(ContainSubstring("live SoPrincipal WSDL"))
+		data, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(data)).To(ContainSubstring(`"wsdlDrift": {`))
 	})
 })

@@ -156,11 +156,18 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		}
 	}
 
+	drift := liveDrift(ctx, o.Endpoint, o.Timeout)
+	for _, svc := range schemas.Services {
+		if d := drift[svc]; len(d) > 0 {
+			fmt.Fprintf(stderr, "conform run: warning: the live %s WSDL differs from the pinned one (%d): %s\n", svc, len(d), strings.Join(d, "; "))
+		}
+	}
+
 	start := time.Now().UTC()
 	cfg := &suite.Config{
 		Engine: eng, Catalog: cat, Ops: ops, Live: live, AllowMutations: o.AllowMutations,
 		LabelFilter: o.LabelFilter, Progress: stdout,
-		Reports: &report.Writer{Dir: o.Reports, Secrets: eng.Secrets, Manifest: manifest(o, live, start, cat, eng.SystemInfo(ctx))},
+		Reports: &report.Writer{Dir: o.Reports, Secrets: eng.Secrets, Manifest: manifest(o, live, start, cat, eng.SystemInfo(ctx), drift)},
 	}
 	var verbose io.Writer
 	if o.Verbose {
@@ -246,7 +253,7 @@ func hashFS(fsys fs.FS, prefix string, into map[string]string) {
 // manifest is the run's provenance: suite version, endpoint (without any
 // user information), server, time, options, and the sha256 of every schema
 // and fixture file.
-func manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog, server map[string]string) report.Manifest {
+func manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog, server map[string]string, drift map[string][]string) report.Manifest {
 	target := "embedded mock"
 	if live {
 		target = "live endpoint"
@@ -263,7 +270,7 @@ func manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog, se
 		}
 	}
 	m := report.Manifest{
-		SuiteVersion: Version, Commit: commit(), Endpoint: endpoint, Target: target, Server: server, StartedAt: start,
+		SuiteVersion: Version, Commit: commit(), Endpoint: endpoint, Target: target, Server: server, WSDLDrift: drift, StartedAt: start,
 		Schemas: CurrentSchemas(), Fixtures: map[string]string{},
 		Options: report.Options{Ops: ops, LabelFilter: o.LabelFilter, AllowMutations: o.AllowMutations, Timeout: o.Timeout.String()},
 	}

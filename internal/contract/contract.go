@@ -155,10 +155,10 @@ func parse(source string, data []byte) (*Contract, *xmltree.Node, error) {
 		return nil, nil, err
 	}
 	if root.Name.Space != NSWSDL || root.Name.Local != "definitions" {
-		return nil, nil, &SourceError{source, root.Line, fmt.Sprintf("root element is {%s}%s, not a WSDL 1.1 wsdl:definitions", root.Name.Space, root.Name.Local)}
+		return nil, nil, srcErr(source, root.Line, fmt.Sprintf("root element is {%s}%s, not a WSDL 1.1 wsdl:definitions", root.Name.Space, root.Name.Local))
 	}
 	if imp := root.Child(NSWSDL, "import"); imp != nil {
-		return nil, nil, &SourceError{source, imp.Line, "wsdl:import is not supported: give conform the single-file WSDL (…/Agent.svc?singleWsdl)"}
+		return nil, nil, srcErr(source, imp.Line, "wsdl:import is not supported: give conform the single-file WSDL (…/Agent.svc?singleWsdl)")
 	}
 	sum := sha256.Sum256(data)
 	c := &Contract{
@@ -178,11 +178,11 @@ func parse(source string, data []byte) (*Contract, *xmltree.Node, error) {
 		var parts []part
 		for _, p := range m.ChildrenNamed(NSWSDL, "part") {
 			if p.Attr("element") == "" {
-				return nil, nil, &SourceError{source, p.Line, fmt.Sprintf("message %s part %s has no element attribute: conform supports document/literal only", m.Attr("name"), p.Attr("name"))}
+				return nil, nil, srcErr(source, p.Line, fmt.Sprintf("message %s part %s has no element attribute: conform supports document/literal only", m.Attr("name"), p.Attr("name")))
 			}
 			q, err := resolve(p, p.Attr("element"))
 			if err != nil {
-				return nil, nil, &SourceError{source, p.Line, err.Error()}
+				return nil, nil, srcErr(source, p.Line, err.Error())
 			}
 			parts = append(parts, part{p.Attr("name"), q, p.Line})
 		}
@@ -191,14 +191,14 @@ func parse(source string, data []byte) (*Contract, *xmltree.Node, error) {
 	lookupMsg := func(n *xmltree.Node, ref string) ([]part, error) {
 		q, err := resolve(n, ref)
 		if err != nil {
-			return nil, &SourceError{source, n.Line, err.Error()}
+			return nil, srcErr(source, n.Line, err.Error())
 		}
 		if q.Namespace != tns {
-			return nil, &SourceError{source, n.Line, fmt.Sprintf("message %s is outside the WSDL's target namespace", ref)}
+			return nil, srcErr(source, n.Line, fmt.Sprintf("message %s is outside the WSDL's target namespace", ref))
 		}
 		parts, ok := messages[q.Name]
 		if !ok {
-			return nil, &SourceError{source, n.Line, fmt.Sprintf("message %s is not defined", ref)}
+			return nil, srcErr(source, n.Line, fmt.Sprintf("message %s is not defined", ref))
 		}
 		return parts, nil
 	}
@@ -222,7 +222,7 @@ func parse(source string, data []byte) (*Contract, *xmltree.Node, error) {
 		}
 	}
 	if binding == nil {
-		return nil, nil, &SourceError{source, root.Line, "no SOAP binding (soap:binding or soap12:binding) found"}
+		return nil, nil, srcErr(source, root.Line, "no SOAP binding (soap:binding or soap12:binding) found")
 	}
 	c.Binding = binding.Attr("name")
 	soapNS := NSSOAP11
@@ -233,16 +233,16 @@ func parse(source string, data []byte) (*Contract, *xmltree.Node, error) {
 	}
 	sb := binding.Child(soapNS, "binding")
 	if style := sb.Attr("style"); style != "" && style != "document" {
-		return nil, nil, &SourceError{source, sb.Line, fmt.Sprintf("binding style %q is not supported: conform tests document/literal bindings", style)}
+		return nil, nil, srcErr(source, sb.Line, fmt.Sprintf("binding style %q is not supported: conform tests document/literal bindings", style))
 	}
 	ptName, err := resolve(binding, binding.Attr("type"))
 	if err != nil {
-		return nil, nil, &SourceError{source, binding.Line, err.Error()}
+		return nil, nil, srcErr(source, binding.Line, err.Error())
 	}
 	c.Service = ptName.Name
 	ptOps, ok := portTypes[ptName.Name]
 	if !ok {
-		return nil, nil, &SourceError{source, binding.Line, fmt.Sprintf("binding type %s names no portType", binding.Attr("type"))}
+		return nil, nil, srcErr(source, binding.Line, fmt.Sprintf("binding type %s names no portType", binding.Attr("type")))
 	}
 
 	for _, bo := range binding.ChildrenNamed(NSWSDL, "operation") {
@@ -251,12 +251,12 @@ func parse(source string, data []byte) (*Contract, *xmltree.Node, error) {
 		if so := bo.Child(soapNS, "operation"); so != nil {
 			op.SOAPAction = so.Attr("soapAction")
 			if st := so.Attr("style"); st != "" && st != "document" {
-				return nil, nil, &SourceError{source, so.Line, fmt.Sprintf("operation %s has style %q: conform tests document/literal only", name, st)}
+				return nil, nil, srcErr(source, so.Line, fmt.Sprintf("operation %s has style %q: conform tests document/literal only", name, st))
 			}
 		}
 		pto, ok := ptOps[name]
 		if !ok || pto.in == nil || pto.out == nil {
-			return nil, nil, &SourceError{source, bo.Line, fmt.Sprintf("operation %s is not a request-response operation of portType %s", name, ptName.Name)}
+			return nil, nil, srcErr(source, bo.Line, fmt.Sprintf("operation %s is not a request-response operation of portType %s", name, ptName.Name))
 		}
 		for _, dir := range []struct {
 			pt  *xmltree.Node
@@ -268,14 +268,14 @@ func parse(source string, data []byte) (*Contract, *xmltree.Node, error) {
 				return nil, nil, err
 			}
 			if dir.bn == nil {
-				return nil, nil, &SourceError{source, bo.Line, fmt.Sprintf("operation %s lacks an input or output in the binding", name)}
+				return nil, nil, srcErr(source, bo.Line, fmt.Sprintf("operation %s lacks an input or output in the binding", name))
 			}
 			body := dir.bn.Child(soapNS, "body")
 			if body == nil {
-				return nil, nil, &SourceError{source, dir.bn.Line, fmt.Sprintf("operation %s: no soap:body", name)}
+				return nil, nil, srcErr(source, dir.bn.Line, fmt.Sprintf("operation %s: no soap:body", name))
 			}
 			if use := body.Attr("use"); use != "" && use != "literal" {
-				return nil, nil, &SourceError{source, body.Line, fmt.Sprintf("operation %s: use=%q; conform supports literal only", name, use)}
+				return nil, nil, srcErr(source, body.Line, fmt.Sprintf("operation %s: use=%q; conform supports literal only", name, use))
 			}
 			bodyParts := parts
 			if ps := body.Attr("parts"); ps != "" {
@@ -289,7 +289,7 @@ func parse(source string, data []byte) (*Contract, *xmltree.Node, error) {
 				}
 			}
 			if len(bodyParts) != 1 {
-				return nil, nil, &SourceError{source, body.Line, fmt.Sprintf("operation %s: the body has %d parts; document/literal needs exactly one (WS-I BP R2201)", name, len(bodyParts))}
+				return nil, nil, srcErr(source, body.Line, fmt.Sprintf("operation %s: the body has %d parts; document/literal needs exactly one (WS-I BP R2201)", name, len(bodyParts)))
 			}
 			dir.dst.Body = bodyParts[0].el
 			dir.dst.Headers = []Header{}
@@ -306,7 +306,7 @@ func parse(source string, data []byte) (*Contract, *xmltree.Node, error) {
 					}
 				}
 				if !found {
-					return nil, nil, &SourceError{source, h.Line, fmt.Sprintf("operation %s: header part %s is not in message %s", name, h.Attr("part"), h.Attr("message"))}
+					return nil, nil, srcErr(source, h.Line, fmt.Sprintf("operation %s: header part %s is not in message %s", name, h.Attr("part"), h.Attr("message")))
 				}
 			}
 		}
@@ -326,6 +326,10 @@ func parse(source string, data []byte) (*Contract, *xmltree.Node, error) {
 
 // SourceError is a problem in a WSDL, with its place.
 type SourceError = xmltree.SourceError
+
+func srcErr(source string, line int, msg string) error {
+	return &SourceError{Source: source, Line: line, Msg: msg}
+}
 
 // resolve turns a QName value into a QName by n's prefixes.
 func resolve(n *xmltree.Node, v string) (QName, error) {

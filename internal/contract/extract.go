@@ -58,11 +58,11 @@ func Extract(source string, data []byte) (*Extraction, error) {
 	}
 	types := root.Child(NSWSDL, "types")
 	if types == nil {
-		return nil, &SourceError{source, root.Line, "has no wsdl:types: there are no schemas to extract"}
+		return nil, srcErr(source, root.Line, "has no wsdl:types: there are no schemas to extract")
 	}
 	schemas := types.ChildrenNamed(NSXSD, "schema")
 	if len(schemas) == 0 {
-		return nil, &SourceError{source, types.Line, "wsdl:types holds no inline xs:schema"}
+		return nil, srcErr(source, types.Line, "wsdl:types holds no inline xs:schema")
 	}
 
 	used := map[string]bool{}
@@ -70,7 +70,7 @@ func Extract(source string, data []byte) (*Extraction, error) {
 	for _, s := range schemas {
 		ns := s.Attr("targetNamespace")
 		if _, dup := byNS[ns]; dup {
-			return nil, &SourceError{source, s.Line, fmt.Sprintf("a second inline schema for namespace %q: conform extracts one schema per namespace; merge them", ns)}
+			return nil, srcErr(source, s.Line, fmt.Sprintf("a second inline schema for namespace %q: conform extracts one schema per namespace; merge them", ns))
 		}
 		f := fileFor(ns, used)
 		byNS[ns] = f
@@ -156,9 +156,9 @@ func standalone(source string, data []byte, s *xmltree.Node, byNS map[string]str
 					edits = append(edits, edit{tagEnd(n), fmt.Sprintf(" schemaLocation=%q", f)})
 				}
 			case strings.Contains(loc, "://") || strings.HasPrefix(loc, "//"):
-				return &SourceError{source, n.Line, fmt.Sprintf("xs:%s has the non-local schemaLocation %q; conform never fetches schemas from the network: inline that schema in the WSDL", n.Name.Local, loc)}
+				return srcErr(source, n.Line, fmt.Sprintf("xs:%s has the non-local schemaLocation %q; conform never fetches schemas from the network: inline that schema in the WSDL", n.Name.Local, loc))
 			case loc != "":
-				return &SourceError{source, n.Line, fmt.Sprintf("xs:%s has schemaLocation %q; conform extracts inline schemas only: inline that schema in the WSDL", n.Name.Local, loc)}
+				return srcErr(source, n.Line, fmt.Sprintf("xs:%s has schemaLocation %q; conform extracts inline schemas only: inline that schema in the WSDL", n.Name.Local, loc))
 			}
 		}
 		for _, c := range n.Children {

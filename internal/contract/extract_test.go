@@ -180,3 +180,20 @@ func TestExtractMinimal(t *testing.T) {
 		t.Errorf("operation %+v", ex.Contract.Operations[0])
 	}
 }
+
+func TestDiff(t *testing.T) {
+	a, err := contract.FromWSDL("a", []byte(miniHead+miniTail))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := contract.Diff(a, a); len(d) != 0 {
+		t.Errorf("a contract differs from itself: %v", d)
+	}
+	b, err := contract.FromWSDL("b", []byte(strings.Replace(miniHead+miniTail, `soapAction="urn:t/Op"`, `soapAction="urn:t/Other"`, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := contract.Diff(a, b); len(d) != 1 || !strings.Contains(d[0], `Op: soapAction "urn:t/Other", not "urn:t/Op"`) {
+		t.Errorf("diff %v", d)
+	}
+}

@@ -77,6 +77,9 @@ func (s *Summary) Properties() []property {
 		add("option.label-filter", m.Options.LabelFilter)
 		add("option.allow-mutations", fmt.Sprint(m.Options.AllowMutations))
 		add("option.timeout", m.Options.Timeout)
+		for _, svc := range sortedKeys(mapKeys(m.WSDLDrift)) {
+			add("wsdl-drift."+svc, strings.Join(m.WSDLDrift[svc], "; "))
+		}
 		for _, k := range sortedKeys(m.Server) {
 			add("server."+k, m.Server[k])
 		}
@@ -216,6 +219,14 @@ func caseTestcases(c Case, suffix string) []junitCase {
 			}
 			out = append(out, jc)
 		}
+	}
+	return out
+}
+
+func mapKeys(m map[string][]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k := range m {
+		out[k] = k
 	}
 	return out
 }

@@ -39,11 +39,14 @@ type Manifest struct {
 	Endpoint     string            `json:"endpoint"`
 	Target       string            `json:"target"` // "embedded mock" or "live endpoint"
 	Server       map[string]string `json:"server,omitempty"`
-	StartedAt    time.Time         `json:"startedAt"`
-	FinishedAt   time.Time         `json:"finishedAt"`
-	Schemas      map[string]string `json:"schemas"`  // file → sha256
-	Fixtures     map[string]string `json:"fixtures"` // file → sha256
-	Options      Options           `json:"options"`
+	// WSDLDrift lists, per agent, how the endpoint's live WSDL differs from
+	// the pinned one (a warning: the run tests the pinned contract).
+	WSDLDrift  map[string][]string `json:"wsdlDrift,omitempty"`
+	StartedAt  time.Time           `json:"startedAt"`
+	FinishedAt time.Time           `json:"finishedAt"`
+	Schemas    map[string]string   `json:"schemas"`  // file → sha256
+	Fixtures   map[string]string   `json:"fixtures"` // file → sha256
+	Options    Options             `json:"options"`
 }
 
 // Options are the filters and options of a run.
