@@ -32,7 +32,7 @@ func TestSuite(t *testing.T) {
 	if err := eng.Authenticate(context.Background(), mock.DefaultUser, mock.DefaultPassword); err != nil {
 		t.Fatal(err)
 	}
-	cat, err := fixture.Load(fixtures.FS, fixtures.CasesDir, eng, []string{"User"})
+	cat, err := fixture.Load(fixtures.FS, fixtures.CasesDir, eng, []string{"User", "SoPrincipal"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -131,7 +131,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		return ExitInfra
 	}
 	eng.AddSecrets(o.Password)
-	cat, err := fixture.Load(fixtures.FS, fixtures.CasesDir, eng, []string{"User"})
+	cat, err := fixture.Load(fixtures.FS, fixtures.CasesDir, eng, []string{"User", "SoPrincipal"})
 	if err != nil {
 		say("the case catalog is broken: %v", err)
 		return ExitUsage
