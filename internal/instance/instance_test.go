@@ -93,3 +93,20 @@ func TestBuild(t *testing.T) {
 		}
 	}
 }
+
+func TestDiff(t *testing.T) {
+	v, _ := validate.Default()
+	c := v.Contract("User")
+	a, _ := instance.Load(schemas.FS, "User", c)
+	b, _ := instance.Load(schemas.FS, "User", c)
+	if d := instance.Diff(a, b); len(d) != 0 {
+		t.Fatalf("a model differs from itself: %v", d)
+	}
+	q := contract.QName{Namespace: c.TargetNamespace, Name: "GetAccessToken"}
+	b.Elements[q].Inline.Seq[1].Type.Name = "int"
+	delete(b.Types, contract.QName{Namespace: c.TargetNamespace, Name: "TokenManagementInfo"})
+	d := instance.Diff(a, b)
+	if len(d) != 2 || d[0] != "element {"+c.TargetNamespace+"}GetAccessToken changed" || d[1] != "type {"+c.TargetNamespace+"}TokenManagementInfo is gone" {
+		t.Errorf("diff %v", d)
+	}
+}
