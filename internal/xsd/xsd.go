@@ -52,12 +52,11 @@ type Issue struct {
 
 // Parser error codes callers classify by.
 const (
-	CodeDocumentEmpty    = 4    // XML_ERR_DOCUMENT_EMPTY
-	CodeInvalidChar      = 9    // XML_ERR_INVALID_CHAR
-	CodeUnknownEncoding  = 31   // XML_ERR_UNKNOWN_ENCODING
-	CodeUnsupportedEnc   = 32   // XML_ERR_UNSUPPORTED_ENCODING
-	CodeInvalidEncoding  = 81   // XML_ERR_INVALID_ENCODING
-	CodeNoGlobalElemDecl = 1845 // XML_SCHEMAV_CVC_ELT_1
+	CodeDocumentEmpty   = 4  // XML_ERR_DOCUMENT_EMPTY
+	CodeInvalidChar     = 9  // XML_ERR_INVALID_CHAR
+	CodeUnknownEncoding = 31 // XML_ERR_UNKNOWN_ENCODING
+	CodeUnsupportedEnc  = 32 // XML_ERR_UNSUPPORTED_ENCODING
+	CodeInvalidEncoding = 81 // XML_ERR_INVALID_ENCODING
 )
 
 var initOnce sync.Once
@@ -309,7 +308,7 @@ func (s *Schema) ValidateDoc(d *Doc) ([]Issue, error) {
 
 // ValidateElement validates one element (and its subtree) strictly against
 // the schema's global declaration of its name; an element with no global
-// declaration is an issue with code CodeNoGlobalElemDecl.
+// declaration is an issue (libxml2 code 1845, XML_SCHEMAV_CVC_ELT_1).
 func (s *Schema) ValidateElement(e *Element) ([]Issue, error) {
 	c := newCollector()
 	rc := C.conform_validate_elem(s.ptr, e.cptr(), c)
