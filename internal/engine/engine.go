@@ -282,7 +282,7 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 	}
 	e.httpChecks(ex, c.SOAPVersion, isFault, add)
 	for _, ch := range checks.Catalog {
-		if ch.Scope() != "message" || ch.Severity == checks.Info || ch.ID == checks.OpUnknown {
+		if ch.Scope != checks.ScopeMessage || ch.Severity == checks.Info || ch.ID == checks.OpUnknown {
 			continue
 		}
 		var mine []validate.Finding

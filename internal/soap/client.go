@@ -34,8 +34,12 @@ type Exchange struct {
 	Request     []byte
 	Status      int
 	ContentType string
-	Response    []byte
-	Truncated   bool // the response was larger than the limit
+	Response    []byte // as received
+	// Text is the response as UTF-8 (Decode): what every reader, redaction
+	// and report works on. Encoding is what it was sent in.
+	Text      []byte
+	Encoding  string
+	Truncated bool // the response was larger than the limit
 	Duration    time.Duration
 }
 
@@ -81,5 +85,6 @@ func (c *Client) Post(ctx context.Context, url, action, contentType string, enve
 		body, ex.Truncated = body[:limit], true
 	}
 	ex.Response = body
+	ex.Text, ex.Encoding = DecodeLenient(body, Charset(ex.ContentType))
 	return ex, nil
 }

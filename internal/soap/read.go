@@ -21,7 +21,8 @@ type Node struct {
 func (n *Node) Nil() bool {
 	for _, a := range n.Attr {
 		if a.Name.Space == NSXSI && a.Name.Local == "nil" {
-			return a.Value == "true" || a.Value == "1"
+			b, _ := Bool(a.Value)
+			return b
 		}
 	}
 	return false
@@ -87,13 +88,31 @@ var ErrNotEnvelope = errors.New("not a SOAP envelope")
 // maxDepth bounds element nesting in Read.
 const maxDepth = 256
 
-// Read reads a SOAP envelope. It refuses DTDs and never expands entities;
-// use it on messages the validator has already vetted, or as a second line
-// of defence on untrusted ones.
+// text is the element's character content, "" for an absent element.
+func (n *Node) text() string {
+	if n == nil {
+		return ""
+	}
+	return n.Text
+}
+
+// Read reads a SOAP envelope in UTF-8 or UTF-16 (see Decode). It refuses
+// DTDs and never expands entities; use it on messages the validator has
+// already vetted, or as a second line of defence on untrusted ones.
 func Read(data []byte) (*Message, error) {
+	return ReadCharset(data, "")
+}
+
+// ReadCharset is Read for a message sent with a Content-Type charset.
+func ReadCharset(data []byte, charset string) (*Message, error) {
+	data, _, err := Decode(data, charset)
+	if err != nil {
+		return nil, err
+	}
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = true
 	var stack []*Node
+	var texts []strings.Builder // character content of the open elements
 	var root *Node
 	for {
 		tok, err := dec.Token()
@@ -118,16 +137,17 @@ func Read(data []byte) (*Message, error) {
 				root = n
 			}
 			stack = append(stack, n)
+			texts = append(texts, strings.Builder{})
 		case xml.CharData:
 			if len(stack) > 0 {
-				stack[len(stack)-1].Text += string(t)
+				texts[len(texts)-1].Write(t)
 			}
 		case xml.EndElement:
 			n := stack[len(stack)-1]
-			if len(n.Kids) > 0 {
-				n.Text = ""
+			if len(n.Kids) == 0 {
+				n.Text = texts[len(texts)-1].String()
 			}
-			stack = stack[:len(stack)-1]
+			stack, texts = stack[:len(stack)-1], texts[:len(texts)-1]
 		}
 	}
 	if root == nil || root.Name.Local != "Envelope" || Version(root.Name.Space) == "" {
@@ -145,13 +165,11 @@ func Read(data []byte) (*Message, error) {
 	if m.Body != nil && m.Body.Name.Space == root.Name.Space && m.Body.Name.Local == "Fault" {
 		f := &Fault{}
 		if m.Version == "1.1" {
-			f.Code = strings.TrimSpace(m.Body.At("faultcode").Text)
-			f.Reason = m.Body.At("faultstring").Text
+			f.Code = strings.TrimSpace(m.Body.At("faultcode").text())
+			f.Reason = m.Body.At("faultstring").text()
 		} else {
-			f.Code = strings.TrimSpace(m.Body.At("Code", "Value").Text)
-			if r := m.Body.At("Reason", "Text"); r != nil {
-				f.Reason = r.Text
-			}
+			f.Code = strings.TrimSpace(m.Body.At("Code", "Value").text())
+			f.Reason = m.Body.At("Reason", "Text").text()
 		}
 		m.Fault = f
 	}

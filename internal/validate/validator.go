@@ -18,6 +18,7 @@ import (
 
 	"github.com/conform-dev/conform/internal/checks"
 	"github.com/conform-dev/conform/internal/contract"
+	"github.com/conform-dev/conform/internal/soap"
 	"github.com/conform-dev/conform/internal/xsd"
 	"github.com/conform-dev/conform/schemas"
 )
@@ -197,9 +198,27 @@ func (v *Validator) ValidateReader(rd io.Reader, t Target) (*Result, error) {
 	return v.Validate(data, t), nil
 }
 
-// Validate checks one message. The target's empty fields are inferred.
+// Validate checks one message, in UTF-8 or in UTF-16 with a byte order
+// mark or an XML declaration. The target's empty fields are inferred.
 func (v *Validator) Validate(data []byte, t Target) *Result {
+	return v.ValidateCharset(data, "", t)
+}
+
+// ValidateCharset checks a message that came with a Content-Type charset,
+// which names the encoding when the bytes do not (XML 1.0 Appendix F). A
+// UTF-16 message is read as UTF-8 of the same lines (soap.Decode).
+func (v *Validator) ValidateCharset(data []byte, charset string, t Target) *Result {
 	r := &Result{Target: t}
+	if int64(len(data)) <= v.MaxSize {
+		text, enc, err := soap.Decode(data, charset)
+		if err != nil {
+			r.add(checks.XMLEncoding, 1, "", "%s", err)
+			return r
+		}
+		if enc != soap.UTF8 {
+			data = text
+		}
+	}
 	if int64(len(data)) > v.MaxSize {
 		r.add(checks.XMLSize, 0, "", "the message is %d bytes, larger than the limit of %d bytes", len(data), v.MaxSize)
 		return r
