@@ -29,7 +29,7 @@ Usage:
   conform schemas extract --wsdl FILE|URL [--wsdl ...] --out DIR
   conform schemas diff --wsdl FILE|URL [--wsdl ...]
   conform ops [Agent]
-  conform mock [--addr 127.0.0.1:8088] [--user NAME:PASSWORD]... [--online --app-token T] [--ticket-ttl 1h]
+  conform mock [--addr 127.0.0.1:8088] [--user NAME:PASSWORD]... [--online --app-token T] [--ticket-ttl 1h] [--strict] [--findings FILE]
 
 Exit codes: 0 conformant, 1 contract failures, 2 usage or configuration
 error, 3 endpoint unreachable or other infrastructure error.
@@ -135,10 +135,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		appToken := fs.String("app-token", os.Getenv("CONFORM_APP_TOKEN"), "application token accepted in Online mode (env CONFORM_APP_TOKEN)")
 		ttl := fs.Duration("ticket-ttl", time.Hour, "lifetime of a ticket")
 		maxBody := fs.Int64("max-body", 1<<20, "largest request body, in bytes")
+		strict := fs.Bool("strict", false, "refuse every request that breaks the contract with a Client fault (default: serve requests that lack declared headers, as NetServer does, and report the finding)")
+		findings := fs.String("findings", "", "append every finding on a request to `FILE` as a JSON line (- for stdout)")
 		if fs.Parse(rest) != nil {
 			return cli.ExitUsage
 		}
-		return cli.Mock(ctx, cli.MockOptions{Addr: *addr, Users: users, Online: *online, AppToken: *appToken, TicketTTL: *ttl, MaxBody: *maxBody}, stdout, stderr)
+		return cli.Mock(ctx, cli.MockOptions{Addr: *addr, Users: users, Online: *online, AppToken: *appToken, TicketTTL: *ttl, MaxBody: *maxBody, Strict: *strict, Findings: *findings}, stdout, stderr)
 	case "ops":
 		if fs.Parse(rest) != nil {
 			return cli.ExitUsage

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -21,6 +22,8 @@ type MockOptions struct {
 	AppToken  string
 	TicketTTL time.Duration
 	MaxBody   int64
+	Strict    bool
+	Findings  string // a file for request findings as JSON lines; "-" is stdout
 }
 
 // ParseUsers reads NAME:PASSWORD pairs.
@@ -47,7 +50,22 @@ func Mock(ctx context.Context, o MockOptions, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "conform mock: %v\n", err)
 		return ExitUsage
 	}
+	var findings io.Writer
+	switch o.Findings {
+	case "":
+	case "-":
+		findings = stdout
+	default:
+		f, err := os.OpenFile(o.Findings, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			fmt.Fprintf(stderr, "conform mock: --findings: %v (name a file in a folder you can write)\n", err)
+			return ExitUsage
+		}
+		defer f.Close()
+		findings = f
+	}
 	m, err := mock.New(mock.Options{Users: users, Online: o.Online, AppToken: o.AppToken, TicketTTL: o.TicketTTL, MaxBody: o.MaxBody,
+		Strict: o.Strict, Findings: findings,
 		Logf: func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }})
 	if err != nil {
 		fmt.Fprintf(stderr, "conform mock: %v (with --online, give --app-token or CONFORM_APP_TOKEN)\n", err)
@@ -67,8 +85,12 @@ func Mock(ctx context.Context, o MockOptions, stdout, stderr io.Writer) int {
 	if users != nil {
 		userList = fmt.Sprintf("%d configured user(s)", len(users))
 	}
-	fmt.Fprintf(stderr, "conform mock: serving %s%s and %s%s (%s; %s mode); stop with Ctrl-C\n",
-		base+mock.BasePath, "User.svc", base+mock.BasePath, "SoPrincipal.svc", userList, map[bool]string{true: "Online", false: "on-site"}[o.Online])
+	policy := "requests that lack declared headers are served, as NetServer does; every finding is logged"
+	if o.Strict {
+		policy = "strict: requests that break the contract get a Client fault"
+	}
+	fmt.Fprintf(stderr, "conform mock: serving %s%s and %s%s (%s; %s mode; %s); stop with Ctrl-C\n",
+		base+mock.BasePath, "User.svc", base+mock.BasePath, "SoPrincipal.svc", userList, map[bool]string{true: "Online", false: "on-site"}[o.Online], policy)
 	select {
 	case err := <-done:
 		fmt.Fprintf(stderr, "conform mock: %v\n", err)

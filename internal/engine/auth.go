@@ -55,18 +55,18 @@ func (e *Engine) Authenticate(ctx context.Context, user, password string) error 
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
-	rv := e.v.Validate(ex.Response, validate.Target{Service: "SoPrincipal", Operation: op.Name, Direction: contract.Response})
-	msg, rerr := soap.Read(ex.Response)
+	rv := e.v.ValidateCharset(ex.Response, soap.Charset(ex.ContentType), validate.Target{Service: "SoPrincipal", Operation: op.Name, Direction: contract.Response})
+	msg, rerr := soap.Read(ex.Text)
 	if rerr != nil || msg.Body == nil {
 		return fmt.Errorf("%w: SoPrincipal answered HTTP %d with no readable SOAP envelope", ErrUnreachable, ex.Status)
 	}
-	e.AddSecrets(soap.Secrets(ex.Response)...)
+	e.AddSecrets(soap.Secrets(ex.Text)...)
 	if msg.Fault != nil {
 		return fmt.Errorf("%w: SoPrincipal answered with a SOAP Fault: %s", ErrAuth, soap.Redact(msg.Fault.Reason, e.Secrets()...))
 	}
 	t := msg.Body.At("Credentials", "Ticket").Value()
-	ok := msg.Body.At("AuthenticationSucceeded").Value()
-	if ok == nil || *ok != "true" || t == nil || *t == "" {
+	ok := msg.Body.At("AuthenticationSucceeded").BoolValue()
+	if ok == nil || !*ok || t == nil || *t == "" {
 		why := ""
 		if f := rv.Failures(); len(f) > 0 {
 			why = fmt.Sprintf(" (and the answer is not contract-valid: %s %s)", f[0].Check, f[0].Message)
@@ -93,10 +93,10 @@ func (e *Engine) SystemInfo(ctx context.Context) map[string]string {
 	if err != nil || ex.Status != http.StatusOK {
 		return nil
 	}
-	if rv := e.v.Validate(ex.Response, validate.Target{Service: "SoPrincipal", Operation: op.Name, Direction: contract.Response}); rv.Failed() {
+	if rv := e.v.ValidateCharset(ex.Response, soap.Charset(ex.ContentType), validate.Target{Service: "SoPrincipal", Operation: op.Name, Direction: contract.Response}); rv.Failed() {
 		return nil
 	}
-	msg, err := soap.Read(ex.Response)
+	msg, err := soap.Read(ex.Text)
 	if err != nil || msg.Body == nil {
 		return nil
 	}

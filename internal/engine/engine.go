@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"regexp"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -186,7 +187,7 @@ func (e *Engine) Run(ctx context.Context, c *fixture.Case) *CaseResult {
 	res := &CaseResult{Case: c}
 	vars := map[string]string{}
 	for i := range c.Steps {
-		st := e.step(ctx, &c.Steps[i], vars)
+		st := e.safeStep(ctx, c, &c.Steps[i], vars)
 		res.Steps = append(res.Steps, st)
 		for _, cr := range st.Checks {
 			if cr.Status == Error {
@@ -197,8 +198,23 @@ func (e *Engine) Run(ctx context.Context, c *fixture.Case) *CaseResult {
 	return res
 }
 
-func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]string) StepResult {
-	out := StepResult{Name: st.Name, Call: st.Call}
+// safeStep runs a step; a panic inside it (a bug of conform, whatever the
+// peer sent) becomes an error of the step with its stack, and the exchange
+// made so far is kept as evidence.
+func (e *Engine) safeStep(ctx context.Context, c *fixture.Case, st *fixture.Step, vars map[string]string) (out StepResult) {
+	out = StepResult{Name: st.Name, Call: st.Call}
+	defer func() {
+		if p := recover(); p != nil {
+			out.Checks = append(out.Checks, CheckResult{Check: checks.HTTPTransport, Status: Error,
+				Message: fmt.Sprintf("conform failed inside case %q, step %q (a bug of conform; please report it with the evidence): %v", c.Name, st.Name, p),
+				Detail:  string(debug.Stack())})
+		}
+	}()
+	e.step(ctx, st, vars, &out)
+	return out
+}
+
+func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]string, out *StepResult) {
 	add := func(id string, s Status, msg, detail string) {
 		out.Checks = append(out.Checks, CheckResult{Check: id, Status: s, Message: msg, Detail: detail})
 	}
@@ -224,7 +240,7 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 	}
 	if err != nil {
 		add(checks.ReqValid, Error, "cannot build the request: "+err.Error(), "")
-		return out
+		return
 	}
 	envelope := soap.Envelope(c.SOAPVersion, e.requestHeaders(op, st.Auth), string(body))
 	if st.Sample {
@@ -240,13 +256,13 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 	case st.Invalid && !rv0.Failed():
 		add(checks.ReqValid, Error, "the case means to send an invalid request, but the request is valid (an error in the case)", "")
 		out.Exchange = &soap.Exchange{URL: e.URL(svc), Action: op.SOAPAction, Request: envelope}
-		return out
+		return
 	case st.Invalid:
 		add(checks.ReqValid, Passed, "invalid, as the case intends: "+oneLine(rv0.Failures()[0]), "")
 	case rv0.Failed():
 		add(checks.ReqValid, Error, "the request conform built is not valid (an error in the case): "+oneLine(rv0.Failures()[0]), findingsDetail(rv0.Findings))
 		out.Exchange = &soap.Exchange{URL: e.URL(svc), Action: op.SOAPAction, Request: envelope}
-		return out
+		return
 	default:
 		add(checks.ReqValid, Passed, "the request is valid", "")
 	}
@@ -262,17 +278,17 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 	if err != nil {
 		add(checks.HTTPTransport, Error, err.Error(), "")
 		out.Exchange = &soap.Exchange{URL: e.URL(svc), Action: op.SOAPAction, Request: envelope}
-		return out
+		return
 	}
 	out.Exchange = ex
-	e.AddSecrets(soap.Secrets(ex.Response)...)
+	e.AddSecrets(soap.Secrets(ex.Text)...)
 
 	// The response, as a message.
 	rv := &validate.Result{}
 	if ex.Truncated {
 		rv.Findings = append(rv.Findings, validate.Finding{Check: checks.XMLSize, Severity: checks.Must, Message: fmt.Sprintf("the response is larger than %d bytes; it was not read further", len(ex.Response))})
 	} else {
-		rv = e.v.Validate(ex.Response, validate.Target{Service: svc, Operation: opName, Direction: contract.Response})
+		rv = e.v.ValidateCharset(ex.Response, soap.Charset(ex.ContentType), validate.Target{Service: svc, Operation: opName, Direction: contract.Response})
 	}
 	isFault := false
 	for _, f := range rv.Findings {
@@ -311,13 +327,13 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 	// The case's expectations.
 	var msg *soap.Message
 	if !rv.Failed() || readable(rv) {
-		msg, _ = soap.Read(ex.Response)
+		msg, _ = soap.Read(ex.Text)
 	}
 	succeeded := e.outcome(st, msg, isFault, add)
 	out.Succeeded = succeeded
 	out.Fault = isFault
 	e.values(st, msg, succeeded, vars, add)
-	return out
+	return
 }
 
 // readable: the response parsed as a SOAP envelope, whatever else is wrong.
@@ -377,7 +393,7 @@ func (e *Engine) httpChecks(ex *soap.Exchange, version string, isFault bool, add
 	switch {
 	case err != nil || mt != wantType:
 		add(checks.HTTPContentType, Failed, fmt.Sprintf("Content-Type %q; SOAP %s wants %s; charset=utf-8", ex.ContentType, version, wantType), "")
-	case cs != "utf-8" && cs != "utf-16":
+	case cs != "utf-8" && cs != "utf-16" && cs != "utf-16le" && cs != "utf-16be":
 		add(checks.HTTPContentType, Failed, fmt.Sprintf("Content-Type %q does not name the charset (utf-8 or utf-16)", ex.ContentType), "")
 	default:
 		add(checks.HTTPContentType, Passed, "Content-Type "+ex.ContentType, "")
@@ -387,15 +403,22 @@ func (e *Engine) httpChecks(ex *soap.Exchange, version string, isFault bool, add
 // outcome checks EXP-OUTCOME and reports whether the call succeeded.
 func (e *Engine) outcome(st *fixture.Step, msg *soap.Message, isFault bool, add func(string, Status, string, string)) bool {
 	var succ *string
+	var sb *bool // Succeeded as an xs:boolean
 	exc := false
 	if msg != nil {
 		succ = msg.Header("Succeeded").Value()
+		sb = msg.Header("Succeeded").BoolValue()
 		if x := msg.Header("ExceptionInfo"); x != nil && !x.Nil() {
 			exc = true
 		}
 	}
-	succeeded := msg != nil && !isFault && succ != nil && strings.TrimSpace(*succ) == "true"
-	failedProperly := isFault || (succ != nil && strings.TrimSpace(*succ) == "false" && exc)
+	succeeded := msg != nil && !isFault && sb != nil && *sb
+	failedProperly := isFault || (sb != nil && !*sb && exc)
+	failed := Failed
+	should := ""
+	if st.Expect.Severity == fixture.SeverityShould {
+		failed, should = Warning, " (a SHOULD, not a contract failure: "+st.Expect.Why+")"
+	}
 	got := "no readable answer"
 	switch {
 	case isFault:
@@ -416,13 +439,13 @@ func (e *Engine) outcome(st *fixture.Step, msg *soap.Message, isFault bool, add 
 		if succeeded {
 			add(checks.ExpOutcome, Passed, "succeeded, as expected", "")
 		} else {
-			add(checks.ExpOutcome, Failed, "expected success; got "+got, "")
+			add(checks.ExpOutcome, failed, "expected success; got "+got+should, "")
 		}
 	case fixture.OutcomeFailure:
 		if failedProperly {
 			add(checks.ExpOutcome, Passed, "failed as expected: "+got, "")
 		} else {
-			add(checks.ExpOutcome, Failed, "expected a failure (Succeeded=false with ExceptionInfo, or a SOAP Fault); got "+got, "")
+			add(checks.ExpOutcome, failed, "expected a failure (Succeeded=false with ExceptionInfo, or a SOAP Fault); got "+got+should, "")
 		}
 	default:
 		add(checks.ExpOutcome, Passed, "any outcome is accepted; got "+got, "")
@@ -468,6 +491,13 @@ func (e *Engine) values(st *fixture.Step, msg *soap.Message, succeeded bool, var
 		switch {
 		case x.Equals != nil:
 			want := fixture.Expand(*x.Equals, vars)
+			if x.Boolean {
+				got, want2 := node.BoolValue(), &soap.Node{Text: want}
+				if w := want2.BoolValue(); got == nil || w == nil || *got != *w {
+					problems = append(problems, fmt.Sprintf("%s is %s; expected the xs:boolean %q", x.Path, show(), want))
+				}
+				continue
+			}
 			if v == nil || *v != want {
 				problems = append(problems, fmt.Sprintf("%s is %s; expected %q", x.Path, show(), want))
 			}
@@ -491,6 +521,10 @@ func (e *Engine) values(st *fixture.Step, msg *soap.Message, succeeded bool, var
 	}
 	if len(problems) == 0 {
 		add(checks.ExpValue, Passed, fmt.Sprintf("%d expected values, %d captures", len(st.Expect.Values), len(st.Capture)), "")
+		return
+	}
+	if st.Expect.Severity == fixture.SeverityShould {
+		add(checks.ExpValue, Warning, problems[0]+more(len(problems))+" (a SHOULD, not a contract failure: "+st.Expect.Why+")", strings.Join(problems, "\n"))
 		return
 	}
 	add(checks.ExpValue, Failed, problems[0]+more(len(problems)), strings.Join(problems, "\n"))

@@ -217,3 +217,42 @@ func (s *Schema) simpleType(k *xmltree.Node) *Type {
 	}
 	return t
 }
+
+// TypeAt is the declared type of the element at path (local names below
+// the global element el), following named types and their bases; the zero
+// QName when the path leads nowhere or to an anonymous type.
+func (s *Schema) TypeAt(el contract.QName, path []string) contract.QName {
+	p := s.Elements[el]
+	for _, name := range path {
+		if p == nil {
+			return contract.QName{}
+		}
+		t := p.Inline
+		if t == nil {
+			t = s.Types[p.Type]
+		}
+		var next *Particle
+		for depth := 0; t != nil && next == nil && depth < 64; depth++ {
+			for i := range t.Seq {
+				if t.Seq[i].Name.Name == name {
+					next = &t.Seq[i]
+					break
+				}
+			}
+			if t.Base.Name == "" {
+				break
+			}
+			t = s.Types[t.Base]
+		}
+		p = next
+	}
+	if p == nil {
+		return contract.QName{}
+	}
+	return p.Type
+}
+
+// IsBoolean reports whether the element at path is an xs:boolean.
+func (s *Schema) IsBoolean(el contract.QName, path []string) bool {
+	return s.TypeAt(el, path) == contract.QName{Namespace: nsXS, Name: "boolean"}
+}

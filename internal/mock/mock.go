@@ -13,6 +13,7 @@ package mock
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -22,6 +23,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/conform-dev/conform/internal/checks"
 	"github.com/conform-dev/conform/internal/contract"
 	"github.com/conform-dev/conform/internal/instance"
 	"github.com/conform-dev/conform/internal/soap"
@@ -60,15 +62,40 @@ type Options struct {
 	AppToken  string            // the application token accepted in Online mode
 	MaxBody   int64             // largest request body; default DefaultMaxBody
 	Now       func() time.Time  // clock; default time.Now
-	// Logf, when set, gets one line per problem (never a credential).
+	// Logf, when set, gets one line per problem (never a credential),
+	// among them one line per finding on a request.
 	Logf func(format string, args ...any)
+	// Strict rejects every request that breaks the contract with a Client
+	// fault. By default the mock is as lenient as NetServer (WCF) about
+	// what it receives: a request that lacks declared header blocks is
+	// served as if they were nil. Findings are made and reported either way.
+	Strict bool
+	// Findings, when set, gets every finding on a request as one JSON line
+	// (RequestFinding), credentials redacted. Writes are serialized.
+	Findings io.Writer
 }
+
+// RequestFinding is one finding on a request the mock received: what a
+// person testing a client reads in the --findings file.
+type RequestFinding struct {
+	Time      time.Time `json:"time"`
+	Operation string    `json:"operation"` // Agent.Operation
+	Served    bool      `json:"served"`    // the request was answered as usual despite it
+	validate.Finding
+}
+
+// tolerated are the findings on a request that a WCF service serves all
+// the same: its operation formatter reads the header blocks present and
+// leaves an absent [MessageHeader] null.
+var tolerated = map[string]bool{checks.HdrMissing: true}
 
 // Mock is the emulator. It is safe for concurrent use.
 type Mock struct {
 	opts     Options
 	v        *validate.Validator
 	services map[string]*service // lower-case agent name → service
+
+	findingsMu sync.Mutex
 
 	mu      sync.RWMutex
 	tickets map[string]session // ticket → session
@@ -208,7 +235,7 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "text/xml" || (params["charset"] != "" && !strings.EqualFold(params["charset"], "utf-8")) {
+	if err != nil || mt != "text/xml" || !knownCharset(params["charset"]) {
 		// As a basicHttpBinding service answers: SOAP 1.2's
 		// application/soap+xml, or anything else, is not its media type.
 		http.Error(w, "unsupported media type: this binding is SOAP 1.1, Content-Type: text/xml; charset=utf-8", http.StatusUnsupportedMediaType)
@@ -229,6 +256,15 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m.serveSOAP(w, r, s, body)
+}
+
+// knownCharset: UTF-8 or UTF-16 (WS-I Basic Profile 1.1 R1012), or none.
+func knownCharset(cs string) bool {
+	switch strings.ToLower(cs) {
+	case "", "utf-8", "utf-16", "utf-16le", "utf-16be":
+		return true
+	}
+	return false
 }
 
 func readLimited(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
@@ -275,6 +311,32 @@ func describe(f validate.Finding) string {
 	return s + ": " + f.Message
 }
 
+// report logs each finding on a request and writes it to Findings.
+func (m *Mock) report(op string, fs []validate.Finding, served bool, secrets []string) {
+	now := m.opts.Now().UTC()
+	for _, f := range fs {
+		f.Message = soap.Redact(f.Message, secrets...)
+		what := "served all the same"
+		if !served {
+			what = "refused with a Client fault"
+		}
+		if f.Severity == checks.Info {
+			what = "allowed"
+		}
+		m.logf("mock: request %s: %s %s line %d %s: %s (%s)", op, f.Check, f.Severity, f.Line, f.Path, f.Message, what)
+		if m.opts.Findings == nil {
+			continue
+		}
+		line, err := json.Marshal(RequestFinding{Time: now, Operation: op, Served: served, Finding: f})
+		if err != nil {
+			continue
+		}
+		m.findingsMu.Lock()
+		m.opts.Findings.Write(append(line, '\n'))
+		m.findingsMu.Unlock()
+	}
+}
+
 func (m *Mock) serveSOAP(w http.ResponseWriter, r *http.Request, s *service, body []byte) {
 	action := strings.Trim(strings.TrimSpace(r.Header.Get("SOAPAction")), `"`)
 	if action == "" {
@@ -286,12 +348,23 @@ func (m *Mock) serveSOAP(w http.ResponseWriter, r *http.Request, s *service, bod
 		m.fault(w, soap.FaultClient, fmt.Sprintf("the SOAPAction %q names no operation of %s", action, s.c.Service), nil)
 		return
 	}
-	res := m.v.Validate(body, validate.Target{Service: s.c.Service, Operation: op.Name, Direction: contract.Request})
-	if fails := res.Failures(); len(fails) > 0 {
-		m.fault(w, soap.FaultClient, fmt.Sprintf("the request is not a valid %s.%s request: %s", s.c.Service, op.Name, describe(fails[0])), soap.Secrets(body))
+	charset := soap.Charset(r.Header.Get("Content-Type"))
+	res := m.v.ValidateCharset(body, charset, validate.Target{Service: s.c.Service, Operation: op.Name, Direction: contract.Request})
+	text, _ := soap.DecodeLenient(body, charset)
+	var refuse *validate.Finding
+	for i, f := range res.Findings {
+		if refuse == nil && f.Severity == checks.Must && (m.opts.Strict || !tolerated[f.Check]) {
+			refuse = &res.Findings[i]
+		}
+	}
+	if len(res.Findings) > 0 {
+		m.report(s.c.Service+"."+op.Name, res.Findings, refuse == nil, soap.Secrets(text))
+	}
+	if refuse != nil {
+		m.fault(w, soap.FaultClient, fmt.Sprintf("the request is not a valid %s.%s request: %s", s.c.Service, op.Name, describe(*refuse)), soap.Secrets(text))
 		return
 	}
-	msg, err := soap.Read(body)
+	msg, err := soap.Read(text)
 	if err != nil {
 		m.fault(w, soap.FaultClient, "the request cannot be read: "+err.Error(), nil)
 		return

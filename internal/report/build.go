@@ -157,7 +157,7 @@ func (w *Writer) caseOf(spec types.SpecReport) (Case, error) {
 		if problem && st.Exchange != nil {
 			ex := st.Exchange
 			step.Exchange = &Exchange{URL: w.redact(ex.URL), Action: ex.Action, Status: ex.Status, ContentType: ex.ContentType,
-				Request: w.redact(string(ex.Request)), Response: w.redact(string(ex.Response))}
+				Request: w.redact(string(ex.Request)), Response: w.redact(string(ex.ResponseText()))}
 		}
 		c.Steps = append(c.Steps, step)
 	}
@@ -195,11 +195,15 @@ func (w *Writer) evidence(res *engine.CaseResult, i int) ([]string, error) {
 		return nil, err
 	}
 	if ex.Status != 0 {
-		if err := put(base+".response.xml", ex.Response); err != nil {
+		// What a reader sees: UTF-16 decoded (redaction matches decoded text).
+		if err := put(base+".response.xml", ex.ResponseText()); err != nil {
 			return nil, err
 		}
 	}
 	meta := fmt.Sprintf("POST %s\nSOAPAction: %q\n\nHTTP %d\nContent-Type: %s\nDuration: %s\nTruncated: %v\n", ex.URL, ex.Action, ex.Status, ex.ContentType, ex.Duration.Round(time.Microsecond), ex.Truncated)
+	if ex.Encoding != "" && ex.Encoding != soap.UTF8 {
+		meta += "Encoding: " + ex.Encoding + " (the response file holds it decoded, as UTF-8)\n"
+	}
 	if err := put(base+".http.txt", []byte(meta)); err != nil {
 		return nil, err
 	}

@@ -40,7 +40,7 @@ type Exchange struct {
 	Text      []byte
 	Encoding  string
 	Truncated bool // the response was larger than the limit
-	Duration    time.Duration
+	Duration  time.Duration
 }
 
 // Client posts SOAP 1.1 requests.
@@ -87,4 +87,13 @@ func (c *Client) Post(ctx context.Context, url, action, contentType string, enve
 	ex.Response = body
 	ex.Text, ex.Encoding = DecodeLenient(body, Charset(ex.ContentType))
 	return ex, nil
+}
+
+// ResponseText is the response as UTF-8 (Text), or the bytes as received
+// when no Text was made.
+func (ex *Exchange) ResponseText() []byte {
+	if ex.Text != nil {
+		return ex.Text
+	}
+	return ex.Response
 }
