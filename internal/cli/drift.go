@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"testing/fstest"
 	"time"
 
@@ -73,35 +74,67 @@ func SchemasDiff(wsdls []string, stdout, stderr io.Writer) int {
 	return code
 }
 
-// liveDrift fetches each agent's ?singleWsdl from the endpoint and compares
-// it with the pinned one: a warning, never a failure.
-func liveDrift(ctx context.Context, endpoint string, timeout time.Duration) map[string][]string {
-	out := map[string][]string{}
+// DriftCheck is the outcome of comparing one agent's live WSDL with the
+// pinned one: Diff when it was compared (empty: the same), NotCompared
+// with the reason when it could not be.
+type DriftCheck struct {
+	Source      string // the URL that was compared
+	Diff        []string
+	NotCompared string
+}
+
+// liveDrift fetches each agent's ?singleWsdl from the endpoint (falling back
+// to ?wsdl, which stacks other than WCF serve) and compares it with the
+// pinned one: a warning, never a failure.
+func liveDrift(ctx context.Context, endpoint string, timeout time.Duration) map[string]DriftCheck {
+	out := map[string]DriftCheck{}
 	for _, svc := range schemas.Services {
-		url := endpoint + "/Remote/Services88/" + svc + ".svc?singleWsdl"
-		cctx, cancel := context.WithTimeout(ctx, timeout)
-		req, _ := http.NewRequestWithContext(cctx, http.MethodGet, url, nil)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			cancel()
-			out[svc] = []string{"could not fetch the live WSDL: " + err.Error()}
-			continue
+		base := endpoint + "/Remote/Services88/" + svc + ".svc"
+		var why []string
+		for _, q := range []string{"?singleWsdl", "?wsdl"} {
+			data, err := fetchWSDL(ctx, base+q, timeout)
+			if err != nil {
+				why = append(why, q+": "+err.Error())
+				continue
+			}
+			_, diff, err := Drift(base+q, data)
+			if err != nil {
+				why = append(why, q+": the WSDL cannot be read: "+err.Error())
+				continue
+			}
+			out[svc] = DriftCheck{Source: base + q, Diff: diff}
+			why = nil
+			break
 		}
-		data, err := io.ReadAll(io.LimitReader(resp.Body, maxWSDL))
-		resp.Body.Close()
-		cancel()
-		if err != nil || resp.StatusCode != http.StatusOK {
-			out[svc] = []string{fmt.Sprintf("could not fetch the live WSDL: HTTP %d", resp.StatusCode)}
-			continue
-		}
-		_, diff, err := Drift(url, data)
-		if err != nil {
-			out[svc] = []string{"the live WSDL cannot be read: " + err.Error()}
-			continue
-		}
-		if len(diff) > 0 {
-			out[svc] = diff
+		if why != nil {
+			out[svc] = DriftCheck{NotCompared: strings.Join(why, "; ")}
 		}
 	}
 	return out
+}
+
+// fetchWSDL GETs a WSDL, at most maxWSDL bytes, within timeout.
+func fetchWSDL(ctx context.Context, url string, timeout time.Duration) ([]byte, error) {
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(cctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("could not fetch it: %v", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxWSDL+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading it failed after %d bytes: %v", len(data), err)
+	}
+	if len(data) > maxWSDL {
+		return nil, fmt.Errorf("larger than %d bytes", maxWSDL)
+	}
+	return data, nil
 }

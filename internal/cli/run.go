@@ -89,6 +89,8 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 
+	// The base URL, however it was written: agents are at base/Remote/...
+	o.Endpoint = strings.TrimRight(strings.TrimSpace(o.Endpoint), "/")
 	live := o.Endpoint != ""
 	if live {
 		u, err := url.Parse(o.Endpoint)
@@ -156,10 +158,17 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		}
 	}
 
-	drift := liveDrift(ctx, o.Endpoint, o.Timeout)
+	checked := liveDrift(ctx, o.Endpoint, o.Timeout)
+	drift, notCompared := map[string][]string{}, map[string]string{}
 	for _, svc := range schemas.Services {
-		if d := drift[svc]; len(d) > 0 {
-			fmt.Fprintf(stderr, "conform run: warning: the live %s WSDL differs from the pinned one (%d): %s\n", svc, len(d), strings.Join(d, "; "))
+		d := checked[svc]
+		switch {
+		case d.NotCompared != "":
+			notCompared[svc] = d.NotCompared
+			fmt.Fprintf(stderr, "conform run: warning: the live %s WSDL was not compared with the pinned one: %s\n", svc, d.NotCompared)
+		case len(d.Diff) > 0:
+			drift[svc] = d.Diff
+			fmt.Fprintf(stderr, "conform run: warning: the live %s WSDL (%s) differs from the pinned one (%d): %s\n", svc, d.Source, len(d.Diff), strings.Join(d.Diff, "; "))
 		}
 	}
 
@@ -167,7 +176,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	cfg := &suite.Config{
 		Engine: eng, Catalog: cat, Ops: ops, Live: live, AllowMutations: o.AllowMutations,
 		LabelFilter: o.LabelFilter, Progress: stdout,
-		Reports: &report.Writer{Dir: o.Reports, Secrets: eng.Secrets, Manifest: manifest(o, live, start, cat, eng.SystemInfo(ctx), drift)},
+		Reports: &report.Writer{Dir: o.Reports, Secrets: eng.Secrets, Manifest: manifest(o, live, start, cat, eng.SystemInfo(ctx), drift, notCompared)},
 	}
 	var verbose io.Writer
 	if o.Verbose {
@@ -253,7 +262,7 @@ func hashFS(fsys fs.FS, prefix string, into map[string]string) {
 // manifest is the run's provenance: suite version, endpoint (without any
 // user information), server, time, options, and the sha256 of every schema
 // and fixture file.
-func manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog, server map[string]string, drift map[string][]string) report.Manifest {
+func manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog, server map[string]string, drift map[string][]string, notCompared map[string]string) report.Manifest {
 	target := "embedded mock"
 	if live {
 		target = "live endpoint"
@@ -270,7 +279,7 @@ func manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog, se
 		}
 	}
 	m := report.Manifest{
-		SuiteVersion: Version, Commit: commit(), Endpoint: endpoint, Target: target, Server: server, WSDLDrift: drift, StartedAt: start,
+		SuiteVersion: Version, Commit: commit(), Endpoint: endpoint, Target: target, Server: server, WSDLDrift: drift, WSDLNotCompared: notCompared, StartedAt: start,
 		Schemas: CurrentSchemas(), Fixtures: map[string]string{},
 		Options: report.Options{Ops: ops, LabelFilter: o.LabelFilter, AllowMutations: o.AllowMutations, Timeout: o.Timeout.String()},
 	}

@@ -3,6 +3,7 @@ package mock_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/conform-dev/conform/internal/contract"
 	"github.com/conform-dev/conform/internal/instance"
@@ -338,7 +340,6 @@ func TestTransport(t *testing.T) {
 		{"unknown SOAPAction", `"urn:nope"`, valid, []string{`"urn:nope" names no operation of User`}},
 		{"SOAPAction disagrees with body", `"http://www.superoffice.net/ws/crm/NetServer/Services88/User/GetExternalTokens"`, valid, []string{"BODY-ELEMENT", "line 2", "GetAccessToken"}},
 		{"invalid value", `"` + action + `"`, soap.Envelope("1.1", soap.RequestHeaders(ns, nil, str("7T:x")), soap.Elem(ns, "GetAccessToken", soap.Text("IncludeCsSession", "maybe"))), []string{"BODY-VALID at line 2", "IncludeCsSession", "'maybe' is not a valid value"}},
-		{"missing header", `"` + action + `"`, soap.Envelope("1.1", soap.RequestHeaders(ns, nil, str("7T:secret-ticket-value"))[1:], soap.Elem(ns, "GetAccessToken", "")), []string{"HDR-MISSING", "ApplicationToken"}},
 	} {
 		r := post(t, user, soap.ContentType11, tc.action, bytes.NewReader(tc.body), int64(len(tc.body)))
 		data, _ := io.ReadAll(r.Body)
@@ -415,5 +416,89 @@ func TestConcurrentRoundTrips(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the mock's handler goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// The mock is as lenient as NetServer (WCF) about missing header blocks,
+// reports each finding, and with Strict refuses as before.
+func TestLenientAboutMissingHeaders(t *testing.T) {
+	var findings syncBuffer
+	e := start(t, mock.Options{Findings: &findings})
+	tk := e.ticket()
+	credOnly := []string{soap.Elem(ns, "Credentials", soap.Text("Ticket", tk))}
+	_, msg := e.call("User", "GetAccessToken", credOnly, soap.Elem(ns, "GetAccessToken", ""))
+	if !succeeded(msg) || msg.Body.At("Response").Value() == nil {
+		t.Fatalf("a request with Credentials only was not served")
+	}
+	var got []mock.RequestFinding
+	for _, line := range strings.Split(strings.TrimSpace(findings.String()), "\n") {
+		var f mock.RequestFinding
+		if err := json.Unmarshal([]byte(line), &f); err != nil {
+			t.Fatalf("findings line %q: %v", line, err)
+		}
+		got = append(got, f)
+	}
+	if len(got) != 2 || got[0].Check != "HDR-MISSING" || !strings.Contains(got[0].Message, "ApplicationToken") || !strings.Contains(got[1].Message, "TimeZone") || !got[0].Served || got[0].Operation != "User.GetAccessToken" {
+		t.Errorf("findings: %+v", got)
+	}
+	if strings.Contains(findings.String(), tk) {
+		t.Errorf("the findings repeat the ticket")
+	}
+
+	// No header at all: absent Credentials is nil Credentials.
+	_, msg = e.call("User", "GetAccessToken", nil, soap.Elem(ns, "GetAccessToken", ""))
+	if succeeded(msg) || *msg.Header("ExceptionInfo").At("ExceptionType").Value() != mock.ExcNotAuthenticated {
+		t.Errorf("no Credentials: want NotAuthenticatedException")
+	}
+
+	// Strict: a Client fault naming the finding, without the ticket.
+	strict := start(t, mock.Options{Strict: true})
+	tk = strict.ticket()
+	body := soap.Envelope("1.1", []string{soap.Elem(ns, "Credentials", soap.Text("Ticket", tk))}, soap.Elem(ns, "GetAccessToken", ""))
+	r := post(t, strict.srv.URL+mock.BasePath+"User.svc", soap.ContentType11, `"`+strict.v.Contract("User").Op("GetAccessToken").SOAPAction+`"`, bytes.NewReader(body), int64(len(body)))
+	data, _ := io.ReadAll(r.Body)
+	m, err := soap.Read(data)
+	if r.StatusCode != 500 || err != nil || m.Fault == nil || !strings.Contains(m.Fault.Reason, "HDR-MISSING") || strings.Contains(string(data), tk) {
+		t.Errorf("strict: HTTP %d %s", r.StatusCode, data)
+	}
+}
+
+// A request in UTF-16 (WS-I Basic Profile R1012) is served.
+func TestUTF16Request(t *testing.T) {
+	e := start(t, mock.Options{})
+	tk := e.ticket()
+	env := soap.Envelope("1.1", soap.RequestHeaders(ns, nil, &tk), soap.Elem(ns, "GetAccessToken", soap.Text("IncludeCsSession", "1")))
+	env = []byte(strings.Replace(string(env), "utf-8", "utf-16", 1))
+	u := utf16.Encode([]rune(string(env)))
+	b := []byte{0xFF, 0xFE}
+	for _, c := range u {
+		b = append(b, byte(c), byte(c>>8))
+	}
+	r := post(t, e.srv.URL+mock.BasePath+"User.svc", "text/xml; charset=utf-16", `"`+e.v.Contract("User").Op("GetAccessToken").SOAPAction+`"`, bytes.NewReader(b), int64(len(b)))
+	data, _ := io.ReadAll(r.Body)
+	m, err := soap.Read(data)
+	if r.StatusCode != 200 || err != nil || !succeeded(m) {
+		t.Fatalf("UTF-16 request: HTTP %d %s", r.StatusCode, data)
+	}
+	if g, ok := e.m.Grant(*m.Body.At("Response").Value()); !ok || !g.IncludeCsSession {
+		t.Errorf("IncludeCsSession 1 was not read as true: %+v", g)
 	}
 }

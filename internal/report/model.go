@@ -41,12 +41,15 @@ type Manifest struct {
 	Server       map[string]string `json:"server,omitempty"`
 	// WSDLDrift lists, per agent, how the endpoint's live WSDL differs from
 	// the pinned one (a warning: the run tests the pinned contract).
-	WSDLDrift  map[string][]string `json:"wsdlDrift,omitempty"`
-	StartedAt  time.Time           `json:"startedAt"`
-	FinishedAt time.Time           `json:"finishedAt"`
-	Schemas    map[string]string   `json:"schemas"`  // file → sha256
-	Fixtures   map[string]string   `json:"fixtures"` // file → sha256
-	Options    Options             `json:"options"`
+	WSDLDrift map[string][]string `json:"wsdlDrift,omitempty"`
+	// WSDLNotCompared names, per agent, why its live WSDL could not be
+	// compared (not fetched, not readable): no drift is claimed either way.
+	WSDLNotCompared map[string]string `json:"wsdlNotCompared,omitempty"`
+	StartedAt       time.Time         `json:"startedAt"`
+	FinishedAt      time.Time         `json:"finishedAt"`
+	Schemas         map[string]string `json:"schemas"`  // file → sha256
+	Fixtures        map[string]string `json:"fixtures"` // file → sha256
+	Options         Options           `json:"options"`
 }
 
 // Options are the filters and options of a run.
