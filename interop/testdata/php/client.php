@@ -1,0 +1,58 @@
+<?php
+// PHP 8.2 ext/soap SoapClient (Debian php-soap) with default settings as a
+// client of conform mock: every step prints one JSON line {step, ok, detail}.
+// Usage: php client.php BASE_URL WSDL_QUERY (?wsdl or ?singleWsdl)
+[$self, $base, $query] = $argv;
+const NS = 'http://www.superoffice.net/ws/crm/NetServer/Services88';
+ini_set('soap.wsdl_cache_enabled', '0');
+
+// Each value set is saved and must come back exact.
+$VALUES = [
+  'XML-special' => ['a & b < c > d', "tok&en<with>\"quotes\" and 'apostrophes'", '</RefreshToken><injected/>', '<![CDATA[x]]> &amp;'],
+  'non-ASCII' => ['Ærøskøbing — 東京', 'токен-ключ-🔑', 'ñandú', '{"name":"Åsa Ødegård"}'],
+  'CR/LF/TAB' => ["line1\r\nline2", "tab\there", "cr\ronly", "lf\nonly"],
+  'edge spaces' => ['  leading', 'trailing  ', ' both ', '   '],
+];
+
+function step($name, $fn) {
+  try { [$ok, $detail] = $fn(); } catch (Throwable $e) { [$ok, $detail] = [false, get_class($e) . ': ' . $e->getMessage()]; }
+  echo json_encode(['step' => $name, 'ok' => (bool) $ok, 'detail' => $detail], JSON_UNESCAPED_UNICODE), "\n";
+  return $ok;
+}
+
+$principal = new SoapClient("$base/Remote/Services88/SoPrincipal.svc$query");
+$user = new SoapClient("$base/Remote/Services88/User.svc$query");
+$ticket = null;
+
+function call($op, $params) {
+  global $user, $ticket;
+  $user->__setSoapHeaders([new SoapHeader(NS, 'Credentials', ['Ticket' => $ticket])]);
+  $out = [];
+  $r = $user->__soapCall($op, [$params], null, null, $out);
+  return [$out['Succeeded'] ?? null, $r->Response ?? null];
+}
+
+if (step('login', function () use ($principal, &$ticket) {
+  $r = $principal->AuthenticateUsernamePassword(['UserName' => 'conform', 'Password' => 'conform-password']);
+  $ticket = $r->Credentials->Ticket ?? null;
+  return [$r->AuthenticationSucceeded === true, 'AuthenticationSucceeded=' . var_export($r->AuthenticationSucceeded, true)];
+})) {
+  step('GetAccessToken', function () {
+    [$ok, $tok] = call('GetAccessToken', ['IncludeCsSession' => false]);
+    return [$ok === true && $tok != '', 'Succeeded=' . var_export($ok, true) . ', a token of ' . strlen((string) $tok) . ' bytes'];
+  });
+  foreach ($VALUES as $name => $values) {
+    step("round trip, $name", function () use ($values) {
+      $info = array_combine(['Provider', 'AccessToken', 'RefreshToken', 'Claims'], $values);
+      [$ok, $key] = call('SaveExternalTokens', ['TokenManagementInfo' => $info]);
+      if ($ok !== true || $key == '') return [false, 'SaveExternalTokens: Succeeded=' . var_export($ok, true)];
+      [$ok, $got] = call('GetExternalTokens', ['Key' => $key]);
+      $back = $got ? [$got->Provider ?? null, $got->AccessToken ?? null, $got->RefreshToken ?? null, $got->Claims ?? null] : null;
+      return [$ok === true && $back === $values, 'sent ' . json_encode($values, JSON_UNESCAPED_UNICODE) . ', got ' . json_encode($back, JSON_UNESCAPED_UNICODE)];
+    });
+  }
+  step('unknown key', function () {
+    [$ok, $got] = call('GetExternalTokens', ['Key' => 'no-such-key']);
+    return [$ok === true && $got === null, 'Succeeded=' . var_export($ok, true) . ', Response=' . var_export($got, true)];
+  });
+}

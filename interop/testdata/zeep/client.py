@@ -1,0 +1,75 @@
+"""python3-zeep 4.2.1 (Debian) with default settings as a client of
+conform mock: every step prints one JSON line {"step", "ok", "detail"}.
+Usage: client.py BASE_URL WSDL_QUERY (?wsdl or ?singleWsdl)."""
+import json
+import sys
+
+import zeep
+
+base, query = sys.argv[1], sys.argv[2]
+NS = "http://www.superoffice.net/ws/crm/NetServer/Services88"
+
+# Each value set is saved and must come back exact.
+VALUES = {
+    "XML-special": ("a & b < c > d", "tok&en<with>\"quotes\" and 'apostrophes'", "</RefreshToken><injected/>", "<![CDATA[x]]> &amp;"),
+    "non-ASCII": ("Ærøskøbing — 東京", "токен-ключ-🔑", "ñandú", "{\"name\":\"Åsa Ødegård\"}"),
+    "CR/LF/TAB": ("line1\r\nline2", "tab\there", "cr\ronly", "lf\nonly"),
+    "edge spaces": ("  leading", "trailing  ", " both ", "   "),
+}
+
+
+def step(name, fn):
+    try:
+        ok, detail = fn()
+    except Exception as e:  # a SOAP fault or transport error is a failed step
+        ok, detail = False, "%s: %s" % (type(e).__name__, e)
+    print(json.dumps({"step": name, "ok": bool(ok), "detail": detail}), flush=True)
+    return ok
+
+
+principal = zeep.Client(base + "/Remote/Services88/SoPrincipal.svc" + query)
+user = zeep.Client(base + "/Remote/Services88/User.svc" + query)
+state = {}
+
+
+def login():
+    r = principal.service.AuthenticateUsernamePassword(UserName="conform", Password="conform-password")
+    body = r["body"] if "body" in r else r
+    state["ticket"] = body["Credentials"]["Ticket"]
+    return body["AuthenticationSucceeded"] is True, "AuthenticationSucceeded=%s" % body["AuthenticationSucceeded"]
+
+
+def call(op, **kw):
+    r = getattr(user.service, op)(_soapheaders={"Credentials": {"Ticket": state["ticket"]}}, **kw)
+    return r["header"]["Succeeded"], r["body"]["Response"]
+
+
+def access_token():
+    ok, tok = call("GetAccessToken", IncludeCsSession=False)
+    return ok is True and bool(tok), "Succeeded=%s, a token of %d characters" % (ok, len(tok or ""))
+
+
+def round_trip(values):
+    def run():
+        info = dict(zip(("Provider", "AccessToken", "RefreshToken", "Claims"), values))
+        ok, key = call("SaveExternalTokens", TokenManagementInfo=info)
+        if ok is not True or not key:
+            return False, "SaveExternalTokens: Succeeded=%s" % ok
+        ok, got = call("GetExternalTokens", Key=key)
+        back = tuple(got[k] for k in ("Provider", "AccessToken", "RefreshToken", "Claims")) if got else None
+        return ok is True and back == values, "sent %r, got %r" % (values, back)
+    return run
+
+
+def unknown_key():
+    ok, got = call("GetExternalTokens", Key="no-such-key")
+    # zeep shows an xsi:nil complex element as an object whose fields are all None.
+    nil = got is None or all(got[k] is None for k in got)
+    return ok is True and nil, "Succeeded=%s, Response=%r" % (ok, got)
+
+
+if step("login", login):
+    step("GetAccessToken", access_token)
+    for name, values in VALUES.items():
+        step("round trip, " + name, round_trip(values))
+    step("unknown key", unknown_key)
