@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <csignal>
 
 static const char *wsdl_file;
 
@@ -58,7 +59,13 @@ static int serve_forever(int argc, char **argv) {
 	if (argc != 3) { fprintf(stderr, "usage: %s PORT WSDL\n", argv[0]); return 2; }
 	wsdl_file = argv[2];
 	srand((unsigned) time(NULL) ^ (unsigned) getpid());
-	struct soap *soap = soap_new();
+	// SOAP_C_UTFSTRING: strings are UTF-8. Without it gSOAP writes each
+	// non-ASCII character as a character reference to its code unit, which
+	// is not well-formed XML (conform says XML-WELLFORMED, rightly).
+	struct soap *soap = soap_new1(SOAP_C_UTFSTRING);
+	// A client that closes first must not kill the server (gSOAP's advice).
+	signal(SIGPIPE, SIG_IGN);
+	soap->socket_flags = MSG_NOSIGNAL;
 	soap->fget = http_get;
 	soap->bind_flags = SO_REUSEADDR;
 	if (!soap_valid_socket(soap_bind(soap, "127.0.0.1", atoi(argv[1]), 64))) { soap_print_fault(soap, stderr); return 1; }
