@@ -51,7 +51,13 @@ var (
 	zeepStack  = stack{"python3-zeep", "python3-zeep", commandWorks("/usr/bin/python3", "-c", "import zeep")}
 	phpStack   = stack{"PHP ext/soap", "php-cli php-soap", commandWorks("php", "-r", `exit(class_exists("SoapServer") ? 0 : 1);`)}
 	gsoapStack = stack{"gSOAP", "gsoap libgsoap-dev g++", func() bool {
-		return commandWorks("wsdl2h", "-h")() || exec.Command("sh", "-c", "command -v wsdl2h && command -v soapcpp2 && command -v g++ && test -e /usr/lib/x86_64-linux-gnu/libgsoap++.a -o -n \"$(pkg-config --libs gsoap++ 2>/dev/null)\"").Run() == nil
+		for _, c := range []string{"wsdl2h", "soapcpp2", "g++"} {
+			if _, err := exec.LookPath(c); err != nil {
+				return false
+			}
+		}
+		_, err := os.Stat("/usr/include/stdsoap2.h")
+		return err == nil
 	}}
 )
 

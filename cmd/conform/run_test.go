@@ -11,10 +11,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"unicode/utf16"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/conform-dev/conform/internal/checks"
 	"github.com/conform-dev/conform/internal/mock"
 	"github.com/conform-dev/conform/internal/soap"
 )
@@ -77,7 +79,7 @@ type breaker struct {
 }
 
 func (b *breaker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !strings.HasSuffix(strings.Trim(r.Header.Get("SOAPAction"), `"`), "/"+b.op) {
+	if r.Method != http.MethodPost || (b.op != "*" && !strings.HasSuffix(strings.Trim(r.Header.Get("SOAPAction"), `"`), "/"+b.op)) {
 		b.next.ServeHTTP(w, r)
 		return
 	}
@@ -98,6 +100,114 @@ func replace(old, new string) func(int, string, string) (int, string, string) {
 }
 
 const tns = "http://www.superoffice.net/ws/crm/NetServer/Services88"
+
+// brokenServers: each breaks one thing in the mock's answers, and the run
+// must fail (exit 1) with a testcase that names the check. Together with the
+// .want files and checkExamples it shows every check can be triggered.
+type brokenServer struct {
+	name, op, ops, check string
+	fix                  func(int, string, string) (int, string, string)
+}
+
+var brokenServers = func() []TableEntry {
+	var out []TableEntry
+	for _, b := range brokenServerTable {
+		out = append(out, Entry(b.name, b.op, b.ops, b.check, b.fix))
+	}
+	return out
+}()
+
+var brokenServerTable = []brokenServer{
+	{"wrong body element", "GetAccessToken", "User.GetAccessToken", "BODY-ELEMENT",
+		body(func(b string) string { return strings.ReplaceAll(b, "GetAccessTokenResponse", "GetAccessTokenResult") })},
+	{"wrong namespace", "GetAccessToken", "User.GetAccessToken", "BODY-ELEMENT",
+		replace(`<GetAccessTokenResponse xmlns="`+tns+`">`, `<GetAccessTokenResponse xmlns="http://tempuri.org/">`)},
+	{"a bad value", "IsNickNameUnique", "User.IsNickNameUnique", "BODY-VALID",
+		replace("<Response>true</Response>", "<Response>perhaps</Response>")},
+	{"elements out of order", "GetExternalTokens", "User.GetExternalTokens", "BODY-VALID",
+		body(func(b string) string {
+			return regexp.MustCompile(`(<Provider>[^<]*</Provider>)(<AccessToken>[^<]*</AccessToken>)`).ReplaceAllString(b, "$2$1")
+		})},
+	{"a missing declared header", "GetAccessToken", "User.GetAccessToken", "HDR-MISSING",
+		body(func(b string) string {
+			return regexp.MustCompile(`<Succeeded xmlns="[^"]*">[a-z]*</Succeeded>`).ReplaceAllString(b, "")
+		})},
+	{"a bad header value", "GetAccessToken", "User.GetAccessToken", "HDR-VALID",
+		body(func(b string) string { return strings.Replace(b, ">true</Succeeded>", ">yes</Succeeded>", 1) })},
+	{"an undeclared mustUnderstand header", "GetAccessToken", "User.GetAccessToken", "HDR-MUSTUNDERSTAND",
+		replace("<s:Header>", `<s:Header><x:Trace xmlns:x="urn:x" s:mustUnderstand="1">1</x:Trace>`)},
+	{"a SOAP 1.2 envelope", "GetAccessToken", "User.GetAccessToken", "ENV-VERSION",
+		replace(soap.NS11, soap.NS12)},
+	{"HTML with status 200", "GetAccessToken", "User.GetAccessToken", "ENV-ROOT",
+		func(int, string, string) (int, string, string) {
+			return 200, "text/html; charset=utf-8", "<html><body><h1>Server Error in '/' Application.</h1></body></html>"
+		}},
+	{"truncated XML", "GetAccessToken", "User.GetAccessToken", "XML-WELLFORMED",
+		body(func(b string) string { return b[:len(b)/2] })},
+	{"a fault with status 200", "GetAccessToken", "User.GetAccessToken", "HTTP-STATUS",
+		func(int, string, string) (int, string, string) {
+			return 200, soap.ContentType11, string(soap.FaultEnvelope("1.1", soap.FaultServer, "boom"))
+		}},
+	{"a response with status 500", "GetAccessToken", "User.GetAccessToken", "HTTP-STATUS",
+		func(_ int, ct, b string) (int, string, string) { return 500, ct, b }},
+	{"the wrong content type", "GetAccessToken", "User.GetAccessToken", "HTTP-CONTENT-TYPE",
+		func(s int, _, b string) (int, string, string) { return s, "application/soap+xml; charset=utf-8", b }},
+	{"a DTD in the response", "GetAccessToken", "User.GetAccessToken", "XML-NO-DTD",
+		replace("?>", "?><!DOCTYPE x [<!ENTITY a \"b\">]>")},
+	{"two Body children", "GetAccessToken", "User.GetAccessToken", "BODY-ONE-CHILD",
+		replace("</s:Body>", `<Extra xmlns="urn:x"/></s:Body>`)},
+	{"Succeeded for an invalid ticket", "GetAccessToken", "User.GetAccessToken", "EXP-OUTCOME",
+		body(func(b string) string {
+			b = regexp.MustCompile(`<ExceptionInfo xmlns="[^"]*">.*?</ExceptionInfo>`).ReplaceAllString(b, `<ExceptionInfo xmlns="`+tns+`" xmlns:i="http://www.w3.org/2001/XMLSchema-instance" i:nil="true" />`)
+			return strings.Replace(b, ">false</Succeeded>", ">true</Succeeded>", 1)
+		})},
+	{"tokens for a key never saved", "GetExternalTokens", "User.GetExternalTokens", "EXP-VALUE",
+		body(func(b string) string {
+			return regexp.MustCompile(`<Response xmlns:i="[^"]*" i:nil="true" />`).ReplaceAllString(b, "<Response><AccessToken>leaked-token</AccessToken></Response>")
+		})},
+	{"a Fault without faultstring", "IsNickNameUnique", "User.IsNickNameUnique", "ENV-SCHEMA",
+		func(int, string, string) (int, string, string) {
+			return 500, soap.ContentType11, `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="` + soap.NS11 + `"><s:Body><s:Fault><faultcode>s:Server</faultcode></s:Fault></s:Body></s:Envelope>`
+		}},
+}
+
+// checkExamples names, for the checks no .want file or broken server
+// triggers, the spec or test that does.
+var checkExamples = map[string]string{
+	"XML-SIZE":       `cmd/conform validate_test.go "refuses a file over the size limit"`,
+	"REQ-VALID":      "internal/engine TestInvalidRequestIsNotSent",
+	"HTTP-TRANSPORT": `cmd/conform run_test.go "reports a connection dropped mid-run as an <error>, with exit 3"`,
+}
+
+// toUTF16LE re-encodes a UTF-8 message as UTF-16LE, its declaration saying so.
+func toUTF16LE(b string, bom bool) string {
+	b = strings.Replace(b, `encoding="utf-8"`, `encoding="utf-16"`, 1)
+	var out []byte
+	if bom {
+		out = append(out, 0xFF, 0xFE)
+	}
+	for _, u := range utf16.Encode([]rune(b)) {
+		out = append(out, byte(u), byte(u>>8))
+	}
+	return string(out)
+}
+
+// conformantVariations are answers a conformant server may give that
+// conform once failed: every run must pass.
+var conformantVariations = []TableEntry{
+	Entry("Succeeded and AuthenticationSucceeded written 1 and 0 (xs:boolean)", body(func(b string) string {
+		return regexp.MustCompile(`>(true|false)</(Succeeded|AuthenticationSucceeded)>`).ReplaceAllStringFunc(b, func(m string) string {
+			return strings.Replace(strings.Replace(m, ">true<", "> 1 <", 1), ">false<", ">0<", 1)
+		})
+	})),
+	Entry("UTF-16 with a byte order mark (WS-I BP R1012)", func(s int, _, b string) (int, string, string) {
+		return s, "text/xml; charset=utf-16", toUTF16LE(b, true)
+	}),
+	Entry("UTF-16LE without a byte order mark, named by the charset", func(s int, _, b string) (int, string, string) {
+		return s, "text/xml; charset=UTF-16LE", toUTF16LE(b, false)
+	}),
+	Entry("an undeclared header block (WS-I BP R2739)", replace("<s:Header>", `<s:Header><wsa:Action xmlns:wsa="http://www.w3.org/2005/08/addressing">urn:x</wsa:Action>`)),
+}
 
 var _ = Describe("conform run", func() {
 	It("passes the unbroken mock with exit 0, every case run", func() {
@@ -140,54 +250,55 @@ var _ = Describe("conform run", func() {
 			Expect(out).To(ContainSubstring("NOT CONFORMANT"))
 			Expect(failing(readJUnit(dir))).To(ContainElement(MatchRegexp(`^`+regexp.QuoteMeta(ops)+`\|.*\[`+check+`\]$`)), out)
 		},
-		Entry("wrong body element", "GetAccessToken", "User.GetAccessToken", "BODY-ELEMENT",
-			body(func(b string) string { return strings.ReplaceAll(b, "GetAccessTokenResponse", "GetAccessTokenResult") })),
-		Entry("wrong namespace", "GetAccessToken", "User.GetAccessToken", "BODY-ELEMENT",
-			replace(`<GetAccessTokenResponse xmlns="`+tns+`">`, `<GetAccessTokenResponse xmlns="http://tempuri.org/">`)),
-		Entry("a bad value", "IsNickNameUnique", "User.IsNickNameUnique", "BODY-VALID",
-			replace("<Response>true</Response>", "<Response>perhaps</Response>")),
-		Entry("elements out of order", "GetExternalTokens", "User.GetExternalTokens", "BODY-VALID",
-			body(func(b string) string {
-				return regexp.MustCompile(`(<Provider>[^<]*</Provider>)(<AccessToken>[^<]*</AccessToken>)`).ReplaceAllString(b, "$2$1")
-			})),
-		Entry("a missing declared header", "GetAccessToken", "User.GetAccessToken", "HDR-MISSING",
-			body(func(b string) string {
-				return regexp.MustCompile(`<Succeeded xmlns="[^"]*">[a-z]*</Succeeded>`).ReplaceAllString(b, "")
-			})),
-		Entry("a bad header value", "GetAccessToken", "User.GetAccessToken", "HDR-VALID",
-			body(func(b string) string { return strings.Replace(b, ">true</Succeeded>", ">yes</Succeeded>", 1) })),
-		Entry("an undeclared mustUnderstand header", "GetAccessToken", "User.GetAccessToken", "HDR-MUSTUNDERSTAND",
-			replace("<s:Header>", `<s:Header><x:Trace xmlns:x="urn:x" s:mustUnderstand="1">1</x:Trace>`)),
-		Entry("a SOAP 1.2 envelope", "GetAccessToken", "User.GetAccessToken", "ENV-VERSION",
-			replace(soap.NS11, soap.NS12)),
-		Entry("HTML with status 200", "GetAccessToken", "User.GetAccessToken", "ENV-ROOT",
-			func(int, string, string) (int, string, string) {
-				return 200, "text/html; charset=utf-8", "<html><body><h1>Server Error in '/' Application.</h1></body></html>"
-			}),
-		Entry("truncated XML", "GetAccessToken", "User.GetAccessToken", "XML-WELLFORMED",
-			body(func(b string) string { return b[:len(b)/2] })),
-		Entry("a fault with status 200", "GetAccessToken", "User.GetAccessToken", "HTTP-STATUS",
-			func(int, string, string) (int, string, string) {
-				return 200, soap.ContentType11, string(soap.FaultEnvelope("1.1", soap.FaultServer, "boom"))
-			}),
-		Entry("a response with status 500", "GetAccessToken", "User.GetAccessToken", "HTTP-STATUS",
-			func(_ int, ct, b string) (int, string, string) { return 500, ct, b }),
-		Entry("the wrong content type", "GetAccessToken", "User.GetAccessToken", "HTTP-CONTENT-TYPE",
-			func(s int, _, b string) (int, string, string) { return s, "application/soap+xml; charset=utf-8", b }),
-		Entry("a DTD in the response", "GetAccessToken", "User.GetAccessToken", "XML-NO-DTD",
-			replace("?>", "?><!DOCTYPE x [<!ENTITY a \"b\">]>")),
-		Entry("two Body children", "GetAccessToken", "User.GetAccessToken", "BODY-ONE-CHILD",
-			replace("</s:Body>", `<Extra xmlns="urn:x"/></s:Body>`)),
-		Entry("Succeeded for an invalid ticket", "GetAccessToken", "User.GetAccessToken", "EXP-OUTCOME",
-			body(func(b string) string {
-				b = regexp.MustCompile(`<ExceptionInfo xmlns="[^"]*">.*?</ExceptionInfo>`).ReplaceAllString(b, `<ExceptionInfo xmlns="`+tns+`" xmlns:i="http://www.w3.org/2001/XMLSchema-instance" i:nil="true" />`)
-				return strings.Replace(b, ">false</Succeeded>", ">true</Succeeded>", 1)
-			})),
-		Entry("tokens for a key never saved", "GetExternalTokens", "User.GetExternalTokens", "EXP-VALUE",
-			body(func(b string) string {
-				return regexp.MustCompile(`<Response xmlns:i="[^"]*" i:nil="true" />`).ReplaceAllString(b, "<Response><AccessToken>leaked-token</AccessToken></Response>")
-			})),
+		brokenServers,
 	)
+
+	DescribeTable("a conformant variation passes with exit 0, and no credential is written in any encoding",
+		func(fix func(int, string, string) (int, string, string)) {
+			srv := httptest.NewServer(&breaker{next: mock.MustNew(mock.Options{}), op: "*", fix: fix})
+			defer srv.Close()
+			dir := GinkgoT().TempDir()
+			code, out, errs := conformProcess(nil, "run", "--endpoint", srv.URL+"/", "--user", mock.DefaultUser, "--password", mock.DefaultPassword, "--allow-mutations", "--reports", dir)
+			Expect(code).To(Equal(0), out+errs)
+			Expect(errs).NotTo(ContainSubstring("WSDL"))
+			cred := regexp.MustCompile(`(7T|8A):[A-Za-z0-9_-]{6}|conform-password`)
+			filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+				if err != nil || d.IsDir() {
+					return err
+				}
+				data, _ := os.ReadFile(p)
+				for _, text := range []string{string(data), fromUTF16(data, 0), fromUTF16(data, 1)} {
+					Expect(cred.FindString(text)).To(BeEmpty(), p)
+				}
+				return nil
+			})
+		},
+		conformantVariations,
+	)
+
+	It("has an example that triggers every check of the catalog", func() {
+		seen := map[string]string{}
+		for _, b := range brokenServerTable {
+			seen[b.check] = "broken server " + b.name
+		}
+		for _, dir := range []string{"../../internal/validate/testdata/cases", "../../fixtures/docs"} {
+			wants, _ := filepath.Glob(filepath.Join(dir, "*.want"))
+			for _, w := range wants {
+				data, _ := os.ReadFile(w)
+				for _, line := range strings.Split(string(data), "\n") {
+					if f := strings.Fields(line); len(f) > 1 {
+						seen[f[1]] = w
+					}
+				}
+			}
+		}
+		for id, where := range checkExamples {
+			seen[id] = where
+		}
+		for _, c := range checks.Catalog {
+			Expect(seen).To(HaveKey(c.ID), "no .want line, broken server or named test triggers "+c.ID)
+		}
+	})
 
 	It("reports a connection dropped mid-run as an <error>, with exit 3", func() {
 		m := mock.MustNew(mock.Options{})
@@ -313,10 +424,58 @@ var _ = Describe("WSDL drift", func() {
 		dir := GinkgoT().TempDir()
 		code, out, errs := conformProcess(nil, "run", "--endpoint", srv.URL, "--user", mock.DefaultUser, "--password", mock.DefaultPassword, "--ops", "User.GetAccessToken", "--reports", dir)
 		Expect(code).To(Equal(0), out+errs)
-		Expect(errs).To(ContainSubstring(`warning: the live User WSDL differs from the pinned one (1): GetUser: soapAction "urn:moved"`))
+		Expect(errs).To(MatchRegexp(`warning: the live User WSDL \(http://[^)]*/User.svc\?singleWsdl\) differs from the pinned one \(1\): GetUser: soapAction "urn:moved"`))
 		Expect(errs).NotTo(ContainSubstring("live SoPrincipal WSDL"))
 		data, err := os.ReadFile(filepath.Join(dir, "summary.json"))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(data)).To(ContainSubstring(`"wsdlDrift": {`))
 	})
+
+	// serveWSDL wraps the mock: GET ?singleWsdl and ?wsdl answer as given
+	// (status 0: as the mock does).
+	serveWSDL := func(single, plain int) *httptest.Server {
+		m := mock.MustNew(mock.Options{})
+		return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet {
+				status := plain
+				if _, ok := r.URL.Query()["singleWsdl"]; ok {
+					status = single
+				}
+				if status != 0 {
+					http.Error(w, "no", status)
+					return
+				}
+			}
+			m.ServeHTTP(w, r)
+		}))
+	}
+
+	It("says 'not compared' with the reason, never 'differs', when no WSDL can be read", func() {
+		srv := serveWSDL(http.StatusNotFound, http.StatusForbidden)
+		defer srv.Close()
+		dir := GinkgoT().TempDir()
+		code, out, errs := conformProcess(nil, "run", "--endpoint", srv.URL, "--user", mock.DefaultUser, "--password", mock.DefaultPassword, "--ops", "User.GetAccessToken", "--reports", dir)
+		Expect(code).To(Equal(0), out+errs)
+		Expect(errs).To(ContainSubstring("warning: the live User WSDL was not compared with the pinned one: ?singleWsdl: HTTP 404; ?wsdl: HTTP 403"))
+		Expect(errs).NotTo(ContainSubstring("differs"))
+		data, _ := os.ReadFile(filepath.Join(dir, "summary.json"))
+		Expect(string(data)).To(ContainSubstring(`"wsdlNotCompared": {`))
+		Expect(string(data)).NotTo(ContainSubstring(`"wsdlDrift"`))
+	})
+
+	It("compares ?wsdl when a stack serves no ?singleWsdl, and warns of nothing when it matches", func() {
+		srv := serveWSDL(http.StatusNotFound, 0)
+		defer srv.Close()
+		code, out, errs := conformProcess(nil, "run", "--endpoint", srv.URL+"//", "--user", mock.DefaultUser, "--password", mock.DefaultPassword, "--ops", "User.GetAccessToken", "--reports", GinkgoT().TempDir())
+		Expect(code).To(Equal(0), out+errs)
+		Expect(errs).NotTo(ContainSubstring("WSDL"))
+	})
 })
+
+func fromUTF16(b []byte, offset int) string {
+	var u []uint16
+	for i := offset; i+1 < len(b); i += 2 {
+		u = append(u, uint16(b[i])|uint16(b[i+1])<<8)
+	}
+	return string(utf16.Decode(u))
+}

@@ -314,7 +314,7 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 		}
 		switch {
 		case len(mine) == 0 && isFault && ch.ID == checks.HdrMissing:
-			add(ch.ID, NotApplicable, "a SOAP Fault is not the operation's output message: it owes no declared headers", "")
+			add(ch.ID, NotApplicable, "not applicable: "+checks.AllowFaultHeaders+" are not owed (a SOAP Fault is not the operation's output message)", "")
 		case len(mine) == 0:
 			add(ch.ID, Passed, ch.Description, "")
 		case ch.Severity == checks.Must:

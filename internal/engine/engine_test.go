@@ -104,3 +104,51 @@ func TestInvalidRequestIsNotSent(t *testing.T) {
 		t.Errorf("errored=%v checks=%+v hits=%d", res.Errored(), res.Steps[0].Checks, hits)
 	}
 }
+
+// A panic inside a step (here: a call no contract knows, which the catalog
+// loader would refuse) is an error of that step with its stack, not a
+// crash of the run.
+func TestPanicInAStepIsAnError(t *testing.T) {
+	e, _ := engine.New(engine.Config{Endpoint: "http://127.0.0.1:1", Ticket: "7T:t"})
+	c := &fixture.Case{Operation: "Nope.Op", Name: "t", Steps: []fixture.Step{{Name: "s", Call: "Nope.Op"}}}
+	res := e.Run(context.Background(), c)
+	if !res.Errored() || len(res.Steps) != 1 {
+		t.Fatalf("errored=%v steps=%+v", res.Errored(), res.Steps)
+	}
+	cr := res.Steps[0].Checks[len(res.Steps[0].Checks)-1]
+	if cr.Status != engine.Error || !strings.Contains(cr.Message, "a bug of conform") || !strings.Contains(cr.Detail, "engine.(*Engine).step") {
+		t.Errorf("check %+v", cr)
+	}
+}
+
+// Booleans are read by their lexical space, and SHOULD expectations warn.
+func TestBooleansAndShould(t *testing.T) {
+	e := answer(t, true, false, soap.Text("Response", ""))
+	// The canned answer says Succeeded=true; a case expecting failure at
+	// SHOULD severity warns, at MUST fails.
+	got := run(e, fixture.Expect{Outcome: fixture.OutcomeFailure, Severity: fixture.SeverityShould, Why: "robustness"}, nil)
+	if got["EXP-OUTCOME"].Status != engine.Warning || !strings.Contains(got["EXP-OUTCOME"].Message, "robustness") {
+		t.Errorf("should: %+v", got["EXP-OUTCOME"])
+	}
+	got = run(e, fixture.Expect{Outcome: fixture.OutcomeFailure}, nil)
+	if got["EXP-OUTCOME"].Status != engine.Failed {
+		t.Errorf("must: %+v", got["EXP-OUTCOME"])
+	}
+
+	one := soap.Envelope("1.1", []string{soap.NilElem(ns, "ExceptionInfo"), soap.NilElem(ns, "ExtraInfo"), soap.Elem(ns, "Succeeded", " 1 "), soap.NilElem(ns, "TimeZone")},
+		soap.Elem(ns, "IsNickNameUniqueResponse", soap.Text("Response", "0")))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/xml; charset=UTF-8")
+		w.Write(one)
+	}))
+	defer srv.Close()
+	e2, _ := engine.New(engine.Config{Endpoint: srv.URL, Ticket: "7T:t"})
+	c := &fixture.Case{Operation: "User.IsNickNameUnique", Name: "t", Steps: []fixture.Step{{Name: "s", Call: "User.IsNickNameUnique", Auth: fixture.AuthTicket, Sample: true,
+		Expect: fixture.Expect{Outcome: fixture.OutcomeSuccess, Values: []fixture.Value{{Path: "Response", Equals: str("false"), Boolean: true}}}}}}
+	res := e2.Run(context.Background(), c)
+	for _, cr := range res.Steps[0].Checks {
+		if cr.Status != engine.Passed && cr.Status != engine.NotApplicable {
+			t.Errorf("Succeeded 1 and Response 0: %s %s %s", cr.Check, cr.Status, cr.Message)
+		}
+	}
+}

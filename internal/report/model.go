@@ -256,17 +256,16 @@ func (s *Summary) Operations() []string {
 	return ops
 }
 
-// Strictness is the profile of what conform does not check, and why.
+// Strictness is the profile of what conform lets through on purpose, and
+// the rule that allows it: the allowances of the check catalog.
 func Strictness() []Allowance {
-	return []Allowance{
-		{"xml:lang on a SOAP 1.1 faultstring", "the official SOAP 1.1 envelope schema forbids it, but WS-I Basic Profile 1.1 R1016 allows it and WCF sends it"},
-		{"the envelope schema's lax pass over header blocks and the Body's element", "they are validated strictly against the service's own schemas instead (HDR-VALID, BODY-VALID), so the lax pass would only repeat or contradict that"},
-		{"declared headers of a SOAP Fault", "a Fault is not the operation's output message (the WSDL declares no wsdl:fault); its headers are not owed (HDR-MISSING is not applicable)"},
-		{"expected values of a call that did not succeed", "the documentation promises values of successful answers only (EXP-VALUE is not applicable)"},
-		{"behaviour the documentation leaves open", "cases with outcome any accept every contract-valid answer and flag only what is certainly wrong, so that a conformant server is never failed"},
-		{"the format of tickets and access tokens", "the documentation shows 7T:… and 8A:… as examples, not as a promise: a token must only be non-empty"},
-		{"WS-Addressing, WS-Security and other WS-* headers", "the binding declares none; an undeclared header block is a SHOULD warning, a failure only with mustUnderstand=\"1\""},
+	var out []Allowance
+	for _, c := range checks.Catalog {
+		for _, a := range c.Allowances {
+			out = append(out, Allowance{What: c.ID + ": " + a.What, Why: a.Rule})
+		}
 	}
+	return out
 }
 
 // severity of a check, for results.
