@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"unicode/utf16"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -321,6 +322,46 @@ var _ = Describe("conform run", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(data)).To(MatchRegexp(`<testcase name="valid ticket \[HTTP-TRANSPORT\]" classname="User.GetAccessToken">\s*<error type="HTTP-TRANSPORT"`))
 		Expect(failing(readJUnit(dir))).To(BeEmpty())
+	})
+
+	DescribeTable("never follows a redirect to another origin with a credential",
+		func(op string, status, wantCode int) {
+			var leaked atomic.Int32
+			elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { leaked.Add(1) }))
+			defer elsewhere.Close()
+			m := mock.MustNew(mock.Options{})
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodPost && strings.HasSuffix(strings.Trim(r.Header.Get("SOAPAction"), `"`), "/"+op) {
+					http.Redirect(w, r, elsewhere.URL+r.URL.Path+"?token=secret-in-query", status)
+					return
+				}
+				m.ServeHTTP(w, r)
+			}))
+			defer srv.Close()
+			dir := GinkgoT().TempDir()
+			code, out, errs := conformProcess(nil, "run", "--endpoint", srv.URL, "--user", mock.DefaultUser, "--password", mock.DefaultPassword, "--ops", "User.GetAccessToken", "--reports", dir)
+			Expect(code).To(Equal(wantCode), out+errs)
+			Expect(leaked.Load()).To(BeZero(), "a request reached the redirect target")
+			Expect(out + errs).NotTo(ContainSubstring("secret-in-query"))
+			if wantCode == 3 && op == "AuthenticateUsernamePassword" {
+				Expect(errs).To(ContainSubstring("redirect to " + elsewhere.URL + "/Remote/Services88/SoPrincipal.svc; nothing was sent there"))
+			} else {
+				data, _ := os.ReadFile(filepath.Join(dir, "junit.xml"))
+				Expect(string(data)).To(ContainSubstring("redirected to another origin"))
+			}
+		},
+		Entry("a 307 to the login (the password)", "AuthenticateUsernamePassword", http.StatusTemporaryRedirect, 3),
+		Entry("a 308 to the login (the password)", "AuthenticateUsernamePassword", http.StatusPermanentRedirect, 3),
+		Entry("a 307 to a User call (the ticket)", "GetAccessToken", http.StatusTemporaryRedirect, 3),
+		Entry("a 308 to a User call (the ticket)", "GetAccessToken", http.StatusPermanentRedirect, 3),
+	)
+
+	It("refuses an endpoint URL that carries credentials, without repeating them", func() {
+		code, out, errs := conformProcess(nil, "run", "--endpoint", "http://alice:s3cret-pw@127.0.0.1:1/x", "--reports", GinkgoT().TempDir())
+		Expect(code).To(Equal(2))
+		Expect(errs).To(ContainSubstring("the URL carries user information"))
+		Expect(out + errs).NotTo(ContainSubstring("s3cret-pw"))
+		Expect(out + errs).NotTo(ContainSubstring("alice"))
 	})
 
 	It("exits 3 when the endpoint is unreachable", func() {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/conform-dev/conform/internal/soap"
 	"io"
 	"net/http"
 	"os"
@@ -127,9 +128,9 @@ func readWSDL(src string) ([]byte, int, error) {
 		if err != nil {
 			return nil, ExitUsage, fmt.Errorf("--wsdl %s: %v", src, err)
 		}
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := soap.HTTPClient().Do(req)
 		if err != nil {
-			return nil, ExitInfra, fmt.Errorf("--wsdl %s: cannot fetch it: %v", src, err)
+			return nil, ExitInfra, fmt.Errorf("--wsdl %s: cannot fetch it: %v", src, soap.TransportError(err))
 		}
 		defer resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"github.com/conform-dev/conform/internal/soap"
 	"io"
 	"net/http"
 	"strings"
@@ -121,9 +122,9 @@ func fetchWSDL(ctx context.Context, url string, timeout time.Duration) ([]byte, 
 	if err != nil {
 		return nil, err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := soap.HTTPClient().Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("could not fetch it: %v", err)
+		return nil, fmt.Errorf("could not fetch it: %v", soap.TransportError(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

@@ -23,6 +23,7 @@ import (
 	"github.com/conform-dev/conform/internal/fixture"
 	"github.com/conform-dev/conform/internal/mock"
 	"github.com/conform-dev/conform/internal/report"
+	"github.com/conform-dev/conform/internal/soap"
 	"github.com/conform-dev/conform/schemas"
 	"github.com/conform-dev/conform/suite"
 )
@@ -95,7 +96,13 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	if live {
 		u, err := url.Parse(o.Endpoint)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			say("--endpoint %q: want the installation's base URL, such as https://host/Cust12345 (agents are at URL/Remote/Services88/<Agent>.svc)", o.Endpoint)
+			say("--endpoint %q: want the installation's base URL, such as https://host/Cust12345 (agents are at URL/Remote/Services88/<Agent>.svc)", soap.Redact(o.Endpoint))
+			return ExitUsage
+		}
+		if u.User != nil {
+			// They would be sent on every request and written wherever the
+			// URL is: refuse them rather than carry them.
+			say("--endpoint %s: the URL carries user information; conform sends no credentials in URLs: give the base URL without it, and the user with --user and --password (or CONFORM_USER, CONFORM_PASSWORD)", soap.Origin(u))
 			return ExitUsage
 		}
 		if o.Ticket == "" && o.User == "" {

@@ -27,11 +27,11 @@ func (e *Engine) Ping(ctx context.Context) error {
 	}
 	hc := e.cfg.HTTP
 	if hc == nil {
-		hc = http.DefaultClient
+		hc = soap.HTTPClient()
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrUnreachable, err)
+		return fmt.Errorf("%w: GET %s: %v", ErrUnreachable, e.URL("User")+"?singleWsdl", soap.TransportError(err))
 	}
 	resp.Body.Close()
 	return nil

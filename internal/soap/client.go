@@ -43,6 +43,8 @@ type Exchange struct {
 	Duration  time.Duration
 }
 
+var defaultClient = HTTPClient()
+
 // Client posts SOAP 1.1 requests.
 type Client struct {
 	HTTP        *http.Client
@@ -55,7 +57,7 @@ type Client struct {
 func (c *Client) Post(ctx context.Context, url, action, contentType string, envelope []byte) (*Exchange, error) {
 	hc := c.HTTP
 	if hc == nil {
-		hc = http.DefaultClient
+		hc = defaultClient
 	}
 	limit := c.MaxResponse
 	if limit <= 0 {
@@ -71,7 +73,7 @@ func (c *Client) Post(ctx context.Context, url, action, contentType string, enve
 	start := time.Now()
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("POST %s: %w", url, err)
+		return nil, fmt.Errorf("POST %s: %w", url, TransportError(err))
 	}
 	defer resp.Body.Close()
 	ex.Status = resp.StatusCode
