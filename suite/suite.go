@@ -20,7 +20,6 @@ import (
 	"github.com/conform-dev/conform/internal/engine"
 	"github.com/conform-dev/conform/internal/fixture"
 	"github.com/conform-dev/conform/internal/report"
-	"github.com/conform-dev/conform/internal/soap"
 )
 
 // Config is one run of the suite.
@@ -59,7 +58,7 @@ func (c *Config) progress(format string, args ...any) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	fmt.Fprintln(c.Progress, soap.Redact(fmt.Sprintf(format, args...), c.Engine.Secrets()...))
+	fmt.Fprintln(c.Progress, c.Engine.Redactor().String(fmt.Sprintf(format, args...)))
 }
 
 // Ordered keeps the catalog's order (documented cases first); ContinueOnFailure
@@ -84,10 +83,10 @@ var _ = Describe("conform", Ordered, ContinueOnFailure, func() {
 			switch {
 			case res.Errored():
 				cfg.progress("ERROR %s %s: %s", cs.Operation, cs.Name, res.Summary())
-				Fail("infrastructure: " + soap.Redact(res.Summary(), cfg.Engine.Secrets()...))
+				Fail("infrastructure: " + cfg.Engine.Redactor().String(res.Summary()))
 			case res.Failed():
 				cfg.progress("FAIL %s %s: %s", cs.Operation, cs.Name, res.Summary())
-				Fail(soap.Redact(res.Summary(), cfg.Engine.Secrets()...))
+				Fail(cfg.Engine.Redactor().String(res.Summary()))
 			default:
 				cfg.progress("ok   %s %s", cs.Operation, cs.Name)
 			}

@@ -37,7 +37,7 @@ func TestSuite(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	suite.Use(&suite.Config{Engine: eng, Catalog: cat, Reports: &report.Writer{Dir: dir, Secrets: eng.Secrets}})
+	suite.Use(&suite.Config{Engine: eng, Catalog: cat, Reports: &report.Writer{Dir: dir, Redactor: eng.Redactor}})
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "conform suite against the embedded mock")
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unicode/utf16"
 
@@ -355,6 +357,73 @@ var _ = Describe("conform run", func() {
 		Entry("a 307 to a User call (the ticket)", "GetAccessToken", http.StatusTemporaryRedirect, 3),
 		Entry("a 308 to a User call (the ticket)", "GetAccessToken", http.StatusPermanentRedirect, 3),
 	)
+
+	It("redacts a ticket echoed as character references, across CDATA sections, in headers and server info", func() {
+		m := mock.MustNew(mock.Options{})
+		var mu sync.Mutex
+		var tickets []string
+		charRefs := func(s string) string {
+			var b strings.Builder
+			for _, r := range s {
+				fmt.Fprintf(&b, "&#%d;", r)
+			}
+			return b.String()
+		}
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodPost {
+				m.ServeHTTP(w, r)
+				return
+			}
+			req, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(req))
+			rec := httptest.NewRecorder()
+			m.ServeHTTP(rec, r)
+			out := rec.Body.String()
+			t := regexp.MustCompile(`<Ticket>(7T:[^<]+)</Ticket>`).FindStringSubmatch(string(req) + out)
+			ct := rec.Header().Get("Content-Type")
+			if t != nil {
+				tk := t[1]
+				mu.Lock()
+				tickets = append(tickets, tk)
+				mu.Unlock()
+				half := len(tk) / 2
+				// The ticket, as a reader would see it, four ways.
+				out = strings.Replace(out, `<ExceptionInfo xmlns="`+tns+`" xmlns:i="http://www.w3.org/2001/XMLSchema-instance" i:nil="true" />`,
+					`<ExceptionInfo xmlns="`+tns+`"><Message><![CDATA[`+tk[:half]+`]]><![CDATA[`+tk[half:]+`]]> and 7T:OTHERabc!TAILSECRET99</Message><StackTrace>`+charRefs(tk)+`</StackTrace></ExceptionInfo>`, 1)
+				out = regexp.MustCompile(`<SystemInfo>(<[A-Za-z]+>)[^<]*`).ReplaceAllString(out, "<SystemInfo>${1}"+charRefs(tk))
+				ct += `; x-echo="` + tk + `"`
+			}
+			w.Header().Set("Content-Type", ct)
+			w.WriteHeader(rec.Code)
+			w.Write([]byte(out))
+		}))
+		defer srv.Close()
+		dir := GinkgoT().TempDir()
+		_, out, errs := conformProcess(nil, "run", "--endpoint", srv.URL, "--user", mock.DefaultUser, "--password", mock.DefaultPassword, "--ops", "User.GetAccessToken,User.IsNickNameUnique,SoPrincipal.GetSystemInfo", "--reports", dir)
+		mu.Lock()
+		defer mu.Unlock()
+		Expect(tickets).NotTo(BeEmpty())
+		forms := []string{"TAILSECRET99", mock.DefaultPassword}
+		for _, tk := range tickets {
+			forms = append(forms, tk, tk[3:], charRefs(tk)[:40])
+		}
+		look := func(where, text string) {
+			for _, f := range forms {
+				Expect(text).NotTo(ContainSubstring(f), where)
+			}
+		}
+		look("stdout and stderr", out+errs)
+		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				data, _ := os.ReadFile(p)
+				look(p, string(data))
+				look(p+" as UTF-16", fromUTF16(data, 0)+fromUTF16(data, 1))
+			}
+			return err
+		})
+		data, _ := os.ReadFile(filepath.Join(dir, "summary.json"))
+		Expect(string(data)).To(ContainSubstring("[REDACTED]"))
+	})
 
 	It("refuses an endpoint URL that carries credentials, without repeating them", func() {
 		code, out, errs := conformProcess(nil, "run", "--endpoint", "http://alice:s3cret-pw@127.0.0.1:1/x", "--reports", GinkgoT().TempDir())

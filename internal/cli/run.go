@@ -183,7 +183,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	cfg := &suite.Config{
 		Engine: eng, Catalog: cat, Ops: ops, Live: live, AllowMutations: o.AllowMutations,
 		LabelFilter: o.LabelFilter, Progress: stdout,
-		Reports: &report.Writer{Dir: o.Reports, Secrets: eng.Secrets, Manifest: manifest(o, live, start, cat, eng.SystemInfo(ctx), drift, notCompared)},
+		Reports: &report.Writer{Dir: o.Reports, Redactor: eng.Redactor, Manifest: manifest(o, live, start, cat, eng.SystemInfo(ctx), drift, notCompared)},
 	}
 	var verbose io.Writer
 	if o.Verbose {

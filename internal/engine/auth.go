@@ -62,14 +62,14 @@ func (e *Engine) Authenticate(ctx context.Context, user, password string) error 
 	}
 	e.AddSecrets(soap.Secrets(ex.Text)...)
 	if msg.Fault != nil {
-		return fmt.Errorf("%w: SoPrincipal answered with a SOAP Fault: %s", ErrAuth, soap.Redact(msg.Fault.Reason, e.Secrets()...))
+		return fmt.Errorf("%w: SoPrincipal answered with a SOAP Fault: %s", ErrAuth, e.Redactor().XML(msg.Fault.Reason))
 	}
 	t := msg.Body.At("Credentials", "Ticket").Value()
 	ok := msg.Body.At("AuthenticationSucceeded").BoolValue()
 	if ok == nil || !*ok || t == nil || *t == "" {
 		why := ""
 		if f := rv.Failures(); len(f) > 0 {
-			why = fmt.Sprintf(" (and the answer is not contract-valid: %s %s)", f[0].Check, f[0].Message)
+			why = fmt.Sprintf(" (and the answer is not contract-valid: %s %s)", f[0].Check, e.Redactor().String(f[0].Message))
 		}
 		return fmt.Errorf("%w for user %q: AuthenticationSucceeded is not true; check --user and --password (or CONFORM_USER, CONFORM_PASSWORD)%s", ErrAuth, user, why)
 	}

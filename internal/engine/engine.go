@@ -115,8 +115,9 @@ type Engine struct {
 	models map[string]*instance.Schema
 	client *soap.Client
 
-	mu      sync.Mutex
-	secrets map[string]bool
+	mu       sync.Mutex
+	secrets  map[string]bool
+	redactor *soap.Redactor // for secrets as they are now; nil when stale
 }
 
 // New builds an engine over the embedded contracts.
@@ -157,10 +158,26 @@ func (e *Engine) AddSecrets(values ...string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, v := range values {
-		if strings.TrimSpace(v) != "" {
+		if strings.TrimSpace(v) != "" && !e.secrets[v] {
 			e.secrets[v] = true
+			e.redactor = nil
 		}
 	}
+}
+
+// Redactor redacts every credential the engine has seen; it is rebuilt
+// only when a new one was seen, so redaction stays linear in the text.
+func (e *Engine) Redactor() *soap.Redactor {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.redactor == nil {
+		out := make([]string, 0, len(e.secrets))
+		for s := range e.secrets {
+			out = append(out, s)
+		}
+		e.redactor = soap.NewRedactor(out...)
+	}
+	return e.redactor
 }
 
 // Secrets are every credential the engine has seen: configured, sent or

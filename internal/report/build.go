@@ -34,10 +34,14 @@ func CaseResult(s types.SpecReport) *engine.CaseResult {
 type Writer struct {
 	Dir      string
 	Manifest Manifest
-	Secrets  func() []string
+	// Redactor redacts every credential of the run (engine.Redactor).
+	Redactor func() *soap.Redactor
 }
 
-func (w *Writer) redact(s string) string { return soap.Redact(s, w.Secrets()...) }
+func (w *Writer) redact(s string) string { return w.Redactor().String(s) }
+
+// redactXML redacts a message as a reader sees it (references decoded).
+func (w *Writer) redactXML(s string) string { return w.Redactor().XML(s) }
 
 // Write builds the run's Summary from Ginkgo's report, writes the evidence,
 // summary.json, junit.xml and report.html, and returns the Summary.
@@ -51,6 +55,18 @@ func (w *Writer) Write(r types.Report) (*Summary, error) {
 	}
 	m := w.Manifest
 	m.Endpoint = w.redact(m.Endpoint)
+	// What the peer said about itself and its WSDL is peer data too.
+	m.Server = w.redactMap(m.Server)
+	m.WSDLNotCompared = w.redactMap(m.WSDLNotCompared)
+	if m.WSDLDrift != nil {
+		drift := map[string][]string{}
+		for k, v := range m.WSDLDrift {
+			for _, d := range v {
+				drift[w.redact(k)] = append(drift[w.redact(k)], w.redactXML(d))
+			}
+		}
+		m.WSDLDrift = drift
+	}
 	if m.FinishedAt.IsZero() {
 		m.FinishedAt = time.Now().UTC()
 	}
@@ -156,8 +172,8 @@ func (w *Writer) caseOf(spec types.SpecReport) (Case, error) {
 		step.Evidence = files
 		if problem && st.Exchange != nil {
 			ex := st.Exchange
-			step.Exchange = &Exchange{URL: w.redact(ex.URL), Action: ex.Action, Status: ex.Status, ContentType: ex.ContentType,
-				Request: w.redact(string(ex.Request)), Response: w.redact(string(ex.ResponseText()))}
+			step.Exchange = &Exchange{URL: w.redact(ex.URL), Action: ex.Action, Status: ex.Status, ContentType: w.redact(ex.ContentType),
+				Request: w.redactXML(string(ex.Request)), Response: w.redactXML(string(ex.ResponseText()))}
 		}
 		c.Steps = append(c.Steps, step)
 	}
@@ -185,7 +201,7 @@ func (w *Writer) evidence(res *engine.CaseResult, i int) ([]string, error) {
 	base := fmt.Sprintf("%02d-%s", i+1, slug(st.Name))
 	var files []string
 	put := func(name string, data []byte) error {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(w.redact(string(data))), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(w.redactXML(string(data))), 0o644); err != nil {
 			return err
 		}
 		files = append(files, filepath.Join(w.Dir, rel, name))
@@ -208,4 +224,15 @@ func (w *Writer) evidence(res *engine.CaseResult, i int) ([]string, error) {
 		return nil, err
 	}
 	return files, nil
+}
+
+func (w *Writer) redactMap(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[w.redact(k)] = w.redactXML(v)
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package soap
 
 import (
+	"bytes"
 	"regexp"
 	"sort"
 	"strings"
@@ -15,12 +16,16 @@ var SecretElements = map[string]bool{
 
 // Secrets returns the non-empty values of secret elements in a message,
 // best effort (a message that does not parse yields none).
-func Secrets(data []byte) []string {
+func Secrets(data []byte) (out []string) {
 	m, err := Read(data)
 	if err != nil {
 		return nil
 	}
-	var out []string
+	defer func() {
+		if len(out) > maxSecretsPerMessage {
+			out = out[:maxSecretsPerMessage]
+		}
+	}()
 	if m.Body != nil {
 		op := strings.TrimSuffix(m.Body.Name.Local, "Response")
 		if SecretResponses[op] && op != m.Body.Name.Local {
@@ -36,6 +41,9 @@ func Secrets(data []byte) []string {
 	}
 	var walk func(n *Node)
 	walk = func(n *Node) {
+		if len(out) >= maxSecretsPerMessage {
+			return
+		}
 		if SecretElements[n.Name.Local] && len(n.Kids) == 0 && strings.TrimSpace(n.Text) != "" {
 			out = append(out, n.Text)
 		}
@@ -52,9 +60,11 @@ func Secrets(data []byte) []string {
 	return out
 }
 
-// credentialShape matches SuperOffice tickets (7T:) and access tokens
-// (8A:) wherever they appear, seen before or not.
-var credentialShape = regexp.MustCompile(`\b(7T|8A):[A-Za-z0-9+/=_\-.]{4,}`)
+// credentialShape matches SuperOffice tickets (7T:) and access tokens (8A:)
+// wherever they appear, seen before or not: the prefix and everything up
+// to white space or markup, so that a character outside the usual
+// alphabet does not leave the tail of one in clear.
+var credentialShape = regexp.MustCompile(`\b(7T|8A):[^\s<>"'&\]\[;,)(]{2,}`)
 
 // SecretResponses are operations whose response body Response element is
 // a credential: an access token, or a key that reads stored tokens.
@@ -65,21 +75,59 @@ var SecretResponses = map[string]bool{
 // SecretRequests are request elements, by operation, that carry such a key.
 var SecretRequests = map[string]string{"GetExternalTokens": "Key"}
 
-// Redact replaces every occurrence of each secret (and of its XML-escaped
-// form), and anything shaped like a ticket or access token, in s by
-// "[REDACTED]". Longer secrets are replaced first.
-func Redact(s string, secrets ...string) string {
-	s = credentialShape.ReplaceAllString(s, "[REDACTED]")
-	sorted := append([]string(nil), secrets...)
-	sort.Slice(sorted, func(i, j int) bool { return len(sorted[i]) > len(sorted[j]) })
-	for _, sec := range sorted {
-		if len(sec) < 4 { // too short to tell from ordinary text
-			continue
-		}
-		s = strings.ReplaceAll(s, sec, "[REDACTED]")
-		if esc := Escape(sec); esc != sec {
-			s = strings.ReplaceAll(s, esc, "[REDACTED]")
+// maxSecretsPerMessage bounds how many credential values one message adds
+// to the secret set: a hostile answer with 400,000 secret-shaped elements
+// must not make every later redaction slow (the shape rule still covers
+// tickets and access tokens beyond it).
+const maxSecretsPerMessage = 64
+
+// Redactor replaces credentials in text: every known secret (and its
+// XML-escaped form) and anything shaped like a ticket or access token, by
+// "[REDACTED]". Build one per secret set; it is safe for concurrent use and
+// costs one pass over the text, however many secrets it knows.
+type Redactor struct {
+	n int
+	r *strings.Replacer
+}
+
+// NewRedactor builds a Redactor for the secrets. Secrets shorter than four
+// characters are left out: too short to tell from ordinary text.
+func NewRedactor(secrets ...string) *Redactor {
+	seen := map[string]bool{}
+	var pairs []string
+	add := func(s string) {
+		if len(s) >= 4 && !seen[s] {
+			seen[s] = true
+			pairs = append(pairs, s, "[REDACTED]")
 		}
 	}
-	return s
+	sorted := append([]string(nil), secrets...)
+	// Longer first: where one secret contains another, the whole goes.
+	sort.Slice(sorted, func(i, j int) bool { return len(sorted[i]) > len(sorted[j]) })
+	for _, sec := range sorted {
+		add(sec)
+		add(Escape(sec))
+		var b bytes.Buffer
+		escapeText(&b, []byte(sec)) // the form Readable writes text in
+		add(b.String())
+	}
+	return &Redactor{n: len(secrets), r: strings.NewReplacer(pairs...)}
+}
+
+// Len is the number of secrets the Redactor was built from.
+func (r *Redactor) Len() int { return r.n }
+
+// String redacts text as it is.
+func (r *Redactor) String(s string) string {
+	return credentialShape.ReplaceAllString(r.r.Replace(s), "[REDACTED]")
+}
+
+// XML redacts what a reader of an XML message sees: character references
+// and CDATA sections are decoded first (Readable), so that "&#55;T:…" or a
+// ticket split over two CDATA sections cannot pass.
+func (r *Redactor) XML(s string) string { return r.String(Readable(s)) }
+
+// Redact is NewRedactor(secrets...).String(s), for one-off use.
+func Redact(s string, secrets ...string) string {
+	return NewRedactor(secrets...).String(s)
 }

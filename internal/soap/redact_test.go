@@ -1,6 +1,7 @@
 package soap_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -40,3 +41,42 @@ func TestSecretsAndRedact(t *testing.T) {
 }
 
 func strPtr(s string) *string { return &s }
+
+// What a reader sees is redacted: references, CDATA splits, odd characters.
+func TestRedactWhatAReaderSees(t *testing.T) {
+	const tk = "7T:PARTabc!TAILSECRET42"
+	r := soap.NewRedactor("s3cret-value")
+	for _, in := range []string{
+		"<a>" + tk + "</a>",
+		"<a>&#55;&#84;&#58;&#80;ARTabc!TAILSECRET42</a>",
+		"<a><![CDATA[7T:PART]]><![CDATA[abc!TAILSECRET42]]></a>",
+		"<a x=\"&#55;T:PARTabc!TAILSECRET42\"/>",
+		"not xml &#x37;T:PARTabc!TAILSECRET42 <",
+		"<a>s3cret&#45;value</a>",
+	} {
+		got := r.XML(in)
+		if strings.Contains(got, "TAILSECRET42") || strings.Contains(got, "PART") || strings.Contains(got, "s3cret") {
+			t.Errorf("%q → %q", in, got)
+		}
+	}
+	// Ordinary text and markup survive the readable view.
+	in := "<a>line\n  two &amp; &lt;three&gt; &#233;</a>"
+	if got := r.XML(in); got != "<a>line\n  two &amp; &lt;three&gt; é</a>" {
+		t.Errorf("%q", got)
+	}
+}
+
+// Redaction with a large secret set stays one pass over the text.
+func BenchmarkRedactManySecrets(b *testing.B) {
+	secrets := make([]string, 400000)
+	for i := range secrets {
+		secrets[i] = "secret-value-" + strconv.Itoa(i*7919)
+	}
+	r := soap.NewRedactor(secrets...)
+	text := strings.Repeat("<Message>nothing to see here, 7T:abcdef</Message>", 20000) // 1 MB
+	b.SetBytes(int64(len(text)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r.String(text)
+	}
+}
