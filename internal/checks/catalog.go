@@ -44,8 +44,10 @@ type Check struct {
 const (
 	XMLSize        = "XML-SIZE"
 	XMLEmpty       = "XML-EMPTY"
+	XMLLimits      = "XML-LIMITS"
 	XMLWellFormed  = "XML-WELLFORMED"
 	XMLNoDTD       = "XML-NO-DTD"
+	XMLNoPI        = "XML-NO-PI"
 	XMLEncoding    = "XML-ENCODING"
 	EnvRoot        = "ENV-ROOT"
 	EnvVersion     = "ENV-VERSION"
@@ -79,6 +81,9 @@ var Catalog = []Check{
 	{ID: XMLSize, Severity: Must, Scope: ScopeMessage, Since: "0.1.0",
 		Description: "The message is no larger than the configured size limit (default 10 MiB).",
 		Source:      "conform: resource limit for untrusted input"},
+	{ID: XMLLimits, Severity: Must, Scope: ScopeMessage, Since: "0.2.0",
+		Description: "The message stays within conform's structural limits: nesting depth (256), elements and comments (500,000), comments (50,000), attributes on one element (256).",
+		Source:      "conform: resource limits for untrusted input (time and memory stay linear in the message's size)"},
 	{ID: XMLEmpty, Severity: Must, Scope: ScopeMessage, Since: "0.1.0",
 		Description: "The message is not empty.",
 		Source:      "SOAP 1.1 §4 (a SOAP message is an XML document)"},
@@ -88,6 +93,9 @@ var Catalog = []Check{
 	{ID: XMLNoDTD, Severity: Must, Scope: ScopeMessage, Since: "0.1.0",
 		Description: "The message contains no Document Type Declaration.",
 		Source:      "SOAP 1.1 §3; WS-I Basic Profile 1.1 R1008"},
+	{ID: XMLNoPI, Severity: Must, Scope: ScopeMessage, Since: "0.2.0",
+		Description: "The message contains no processing instruction (the XML declaration is none).",
+		Source:      "SOAP 1.1 §3; WS-I Basic Profile 1.1 R1009"},
 	{ID: XMLEncoding, Severity: Must, Scope: ScopeMessage, Since: "0.1.0",
 		Description: "The message is serialized as UTF-8 or UTF-16.",
 		Source:      "WS-I Basic Profile 1.1 R1012",

@@ -224,7 +224,10 @@ func (v *Validator) check(doc *xsd.Doc, r *Result) {
 			validateAs(checks.BodyValid, first)
 		}
 		for _, extra := range bodyChildren[min(1, len(bodyChildren)):] {
-			r.add(checks.BodyOneChild, extra.Line(), extra.Path(), "the Body has a further element %s; document/literal allows exactly one", qname(extra))
+			if r.room(checks.BodyOneChild) {
+				r.counts[checks.BodyOneChild]-- // add counts it again
+				r.add(checks.BodyOneChild, extra.Line(), extra.Path(), "the Body has a further element %s; document/literal allows exactly one", qname(extra))
+			}
 		}
 	}
 

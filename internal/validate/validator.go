@@ -30,6 +30,7 @@ const DefaultMaxSize = 10 << 20
 // for concurrent use; build it once per process.
 type Validator struct {
 	MaxSize   int64
+	Limits    Limits
 	contracts []*contract.Contract
 	sets      map[string]*xsd.Schema // by service
 	envelope  *xsd.Schema
@@ -61,7 +62,7 @@ func New(fsys fs.FS, services []string) (*Validator, error) {
 		return nil, fmt.Errorf("schemas: cannot copy the schema files: %w", err)
 	}
 	xsd.MapURL(schemas.XMLNamespaceURL, filepath.Join(dir, "soap", "xml.xsd"))
-	v := &Validator{MaxSize: DefaultMaxSize, sets: map[string]*xsd.Schema{}}
+	v := &Validator{MaxSize: DefaultMaxSize, Limits: DefaultLimits, sets: map[string]*xsd.Schema{}}
 	if v.envelope, err = xsd.CompileFile(filepath.Join(dir, "soap", "envelope.xsd")); err != nil {
 		return nil, err
 	}
@@ -155,6 +156,31 @@ type Finding struct {
 type Result struct {
 	Target   Target
 	Findings []Finding
+
+	perCheck    int            // findings listed per check (0: no limit)
+	counts      map[string]int // findings made, per check
+	unlistedMax map[string]int // line of the last unlisted finding, per check
+}
+
+// room reports whether one more finding of the check will be listed; when
+// it will not, it counts it. Callers ask before computing an element path,
+// which walks the element's earlier siblings.
+func (r *Result) room(id string) bool {
+	if r.counts == nil {
+		r.counts = map[string]int{}
+	}
+	r.counts[id]++
+	return r.perCheck <= 0 || r.counts[id] <= r.perCheck
+}
+
+// closeCounts adds one finding per check whose findings were not all listed.
+func (r *Result) closeCounts() {
+	for _, c := range checks.Catalog {
+		if n := r.counts[c.ID]; r.perCheck > 0 && n > r.perCheck {
+			r.Findings = append(r.Findings, Finding{Check: c.ID, Severity: c.Severity, Line: 0,
+				Message: fmt.Sprintf("%d further %s findings were not listed (the first %d are)", n-r.perCheck, c.ID, r.perCheck)})
+		}
+	}
 }
 
 // Failed reports whether any MUST check failed.
@@ -179,6 +205,9 @@ func (r *Result) Failures() []Finding {
 }
 
 func (r *Result) add(id string, line int, path, format string, args ...any) {
+	if !r.room(id) {
+		return
+	}
 	c := checks.Get(id)
 	r.Findings = append(r.Findings, Finding{Check: id, Severity: c.Severity, Line: line, Path: path, Message: fmt.Sprintf(format, args...)})
 }
@@ -186,6 +215,11 @@ func (r *Result) add(id string, line int, path, format string, args ...any) {
 // ValidateReader reads at most MaxSize bytes from rd and validates them; a
 // larger message is refused without being read whole.
 func (v *Validator) ValidateReader(rd io.Reader, t Target) (*Result, error) {
+	return v.ValidateCharsetReader(rd, "", t)
+}
+
+// ValidateCharsetReader is ValidateReader for a message with a charset.
+func (v *Validator) ValidateCharsetReader(rd io.Reader, charset string, t Target) (*Result, error) {
 	data, err := io.ReadAll(io.LimitReader(rd, v.MaxSize+1))
 	if err != nil {
 		return nil, err
@@ -195,7 +229,7 @@ func (v *Validator) ValidateReader(rd io.Reader, t Target) (*Result, error) {
 		r.add(checks.XMLSize, 0, "", "the message is larger than the limit of %d bytes; it was not read further", v.MaxSize)
 		return r, nil
 	}
-	return v.Validate(data, t), nil
+	return v.ValidateCharset(data, charset, t), nil
 }
 
 // Validate checks one message, in UTF-8 or in UTF-16 with a byte order
@@ -208,7 +242,7 @@ func (v *Validator) Validate(data []byte, t Target) *Result {
 // which names the encoding when the bytes do not (XML 1.0 Appendix F). A
 // UTF-16 message is read as UTF-8 of the same lines (soap.Decode).
 func (v *Validator) ValidateCharset(data []byte, charset string, t Target) *Result {
-	r := &Result{Target: t}
+	r := &Result{Target: t, perCheck: v.Limits.MaxPerCheck}
 	if int64(len(data)) <= v.MaxSize {
 		text, enc, err := soap.Decode(data, charset)
 		if err != nil {
@@ -225,6 +259,10 @@ func (v *Validator) ValidateCharset(data []byte, charset string, t Target) *Resu
 	}
 	if len(strings.TrimSpace(string(data))) == 0 {
 		r.add(checks.XMLEmpty, 1, "", "the message is empty")
+		return r
+	}
+	if line, id, why := prescan(data, v.Limits); why != "" {
+		r.add(id, line, "", "%s", why)
 		return r
 	}
 	pr := xsd.Parse(data)
@@ -261,6 +299,7 @@ func (v *Validator) ValidateCharset(data []byte, charset string, t Target) *Resu
 	}
 	defer pr.Doc.Free()
 	v.check(pr.Doc, r)
+	r.closeCounts()
 	sort.SliceStable(r.Findings, func(i, j int) bool { return r.Findings[i].Line < r.Findings[j].Line })
 	return r
 }
