@@ -425,6 +425,35 @@ var _ = Describe("conform run", func() {
 		Expect(string(data)).To(ContainSubstring("[REDACTED]"))
 	})
 
+	It("keeps only the first part of an answer over the size limit, and says so", func() {
+		m := mock.MustNew(mock.Options{})
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && strings.HasSuffix(strings.Trim(r.Header.Get("SOAPAction"), `"`), "/GetAccessToken") {
+				w.Header().Set("Content-Type", soap.ContentType11)
+				chunk := []byte(strings.Repeat("<x>padding</x>", 4096))
+				w.Write([]byte(`<s:Envelope xmlns:s="` + soap.NS11 + `"><s:Body>`))
+				for i := 0; i < (20<<20)/len(chunk); i++ { // 20 MiB, streamed
+					if _, err := w.Write(chunk); err != nil {
+						return
+					}
+				}
+				return
+			}
+			m.ServeHTTP(w, r)
+		}))
+		defer srv.Close()
+		dir := GinkgoT().TempDir()
+		code, out, errs := conformProcess(nil, "run", "--endpoint", srv.URL, "--user", mock.DefaultUser, "--password", mock.DefaultPassword, "--ops", "User.GetAccessToken", "--label-filter", "!negative && !fault", "--reports", dir)
+		Expect(code).To(Equal(1), out+errs)
+		Expect(failing(readJUnit(dir))).To(ContainElement("User.GetAccessToken|valid ticket [XML-SIZE]"))
+		ev := filepath.Join(dir, "evidence", "User.GetAccessToken", "valid-ticket")
+		st, err := os.Stat(filepath.Join(ev, "01-getaccesstoken.response.xml"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(st.Size()).To(BeNumerically("<=", soap.TruncatedKeep))
+		meta, _ := os.ReadFile(filepath.Join(ev, "01-getaccesstoken.http.txt"))
+		Expect(string(meta)).To(ContainSubstring("Kept: the first 65536 bytes of an answer larger than the limit"))
+	})
+
 	It("refuses an endpoint URL that carries credentials, without repeating them", func() {
 		code, out, errs := conformProcess(nil, "run", "--endpoint", "http://alice:s3cret-pw@127.0.0.1:1/x", "--reports", GinkgoT().TempDir())
 		Expect(code).To(Equal(2))

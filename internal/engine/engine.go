@@ -303,7 +303,7 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 	// The response, as a message.
 	rv := &validate.Result{}
 	if ex.Truncated {
-		rv.Findings = append(rv.Findings, validate.Finding{Check: checks.XMLSize, Severity: checks.Must, Message: fmt.Sprintf("the response is larger than %d bytes; it was not read further", len(ex.Response))})
+		rv.Findings = append(rv.Findings, validate.Finding{Check: checks.XMLSize, Severity: checks.Must, Message: fmt.Sprintf("the response is larger than the limit of %d bytes; it was not read further (the evidence keeps its first %d bytes)", soap.DefaultMaxResponse, len(ex.Response))})
 	} else {
 		rv = e.v.ValidateCharset(ex.Response, soap.Charset(ex.ContentType), validate.Target{Service: svc, Operation: opName, Direction: contract.Response})
 	}

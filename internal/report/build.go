@@ -173,7 +173,7 @@ func (w *Writer) caseOf(spec types.SpecReport) (Case, error) {
 		if problem && st.Exchange != nil {
 			ex := st.Exchange
 			step.Exchange = &Exchange{URL: w.redact(ex.URL), Action: ex.Action, Status: ex.Status, ContentType: w.redact(ex.ContentType),
-				Request: w.redactXML(string(ex.Request)), Response: w.redactXML(string(ex.ResponseText()))}
+				Request: w.redactXML(cut(ex.Request)), Response: w.redactXML(cut(ex.ResponseText()))}
 		}
 		c.Steps = append(c.Steps, step)
 	}
@@ -217,6 +217,9 @@ func (w *Writer) evidence(res *engine.CaseResult, i int) ([]string, error) {
 		}
 	}
 	meta := fmt.Sprintf("POST %s\nSOAPAction: %q\n\nHTTP %d\nContent-Type: %s\nDuration: %s\nTruncated: %v\n", ex.URL, ex.Action, ex.Status, ex.ContentType, ex.Duration.Round(time.Microsecond), ex.Truncated)
+	if k := ex.Kept(); k != "" {
+		meta += "Kept: " + k + "\n"
+	}
 	if ex.Encoding != "" && ex.Encoding != soap.UTF8 {
 		meta += "Encoding: " + ex.Encoding + " (the response file holds it decoded, as UTF-8)\n"
 	}
@@ -235,4 +238,15 @@ func (w *Writer) redactMap(m map[string]string) map[string]string {
 		out[w.redact(k)] = w.redactXML(v)
 	}
 	return out
+}
+
+// maxShown is how much of a message a report page shows; the evidence
+// file has what was kept.
+const maxShown = 256 << 10
+
+func cut(b []byte) string {
+	if len(b) <= maxShown {
+		return string(b)
+	}
+	return string(b[:maxShown]) + fmt.Sprintf("\n[… %d more bytes in the evidence file]", len(b)-maxShown)
 }

@@ -7,9 +7,19 @@ import (
 	"strings"
 )
 
+// Bounds of the pretty-printer: its output stays linear in its input.
+const (
+	maxIndent = 32      // levels indented; deeper ones stay at this one
+	maxPretty = 1 << 20 // larger text is shown as it is
+)
+
 // prettyXML indents an XML document for reading, keeping its prefixes. Text
-// that is not well-formed XML comes back as it was.
+// that is not well-formed XML, or larger than maxPretty, comes back as it
+// was; an end tag without its start tag does not make it fail.
 func prettyXML(s string) string {
+	if len(s) > maxPretty {
+		return s
+	}
 	dec := xml.NewDecoder(strings.NewReader(s))
 	dec.Strict = false
 	var b bytes.Buffer
@@ -17,7 +27,7 @@ func prettyXML(s string) string {
 	lastOpen := false // the last token written was a start tag
 	indent := func() {
 		b.WriteByte('\n')
-		b.WriteString(strings.Repeat("  ", depth))
+		b.WriteString(strings.Repeat("  ", max(0, min(depth, maxIndent))))
 	}
 	for {
 		tok, err := dec.RawToken()

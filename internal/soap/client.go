@@ -39,8 +39,11 @@ type Exchange struct {
 	// and report works on. Encoding is what it was sent in.
 	Text      []byte
 	Encoding  string
-	Truncated bool // the response was larger than the limit
-	Duration  time.Duration
+	Truncated bool // the response was larger than the limit: not read further
+	// Size is the response's length as received (at least, when Truncated);
+	// Response and Text may keep only a first part of it (Trim).
+	Size     int64
+	Duration time.Duration
 }
 
 var defaultClient = HTTPClient()
@@ -83,12 +86,40 @@ func (c *Client) Post(ctx context.Context, url, action, contentType string, enve
 	if err != nil {
 		return nil, fmt.Errorf("POST %s: reading the response: %w", url, err)
 	}
+	ex.Size = int64(len(body))
 	if int64(len(body)) > limit {
-		body, ex.Truncated = body[:limit], true
+		// The rest is not read: closing the body drops the connection.
+		ex.Truncated = true
+		body = append([]byte(nil), body[:min(len(body), TruncatedKeep)]...)
 	}
 	ex.Response = body
 	ex.Text, ex.Encoding = DecodeLenient(body, Charset(ex.ContentType))
 	return ex, nil
+}
+
+// TruncatedKeep is how much of an answer over the limit is kept.
+const TruncatedKeep = 64 << 10
+
+// Trim keeps at most n bytes of the response (and of its text), in arrays
+// of their own, so that an exchange kept for the reports holds no more.
+func (ex *Exchange) Trim(n int) {
+	if len(ex.Response) > n {
+		ex.Response = append([]byte(nil), ex.Response[:n]...)
+	}
+	if len(ex.Text) > n {
+		ex.Text = append([]byte(nil), ex.Text[:n]...)
+	}
+}
+
+// Kept says how much of the response the exchange holds, when not all.
+func (ex *Exchange) Kept() string {
+	if ex.Truncated {
+		return fmt.Sprintf("the first %d bytes of an answer larger than the limit (the rest was not read)", len(ex.Response))
+	}
+	if int64(len(ex.Response)) < ex.Size {
+		return fmt.Sprintf("the first %d of %d bytes", len(ex.Response), ex.Size)
+	}
+	return ""
 }
 
 // ResponseText is the response as UTF-8 (Text), or the bytes as received

@@ -13,11 +13,11 @@ import (
 // bytes an element. Each is enforced by a linear scan of the bytes before
 // libxml2 reads them.
 type Limits struct {
-	MaxDepth      int // element nesting (libxml2's own limit without XML_PARSE_HUGE is 256)
-	MaxNodes      int // elements and comments in the message
+	MaxDepth int // element nesting (libxml2's own limit without XML_PARSE_HUGE is 256)
+	MaxNodes int // elements and comments in the message
 	// MaxComments: text split by comments costs libxml2 time quadratic in
 	// the pieces when it validates the element that holds it.
-	MaxComments int
+	MaxComments   int
 	MaxAttributes int // attributes (namespace declarations included) on one element
 	MaxPerCheck   int // findings listed per check; the rest are counted
 }
