@@ -118,7 +118,7 @@ func Extract(wsdls []string, out string, stdout, stderr io.Writer) int {
 }
 
 // maxWSDL bounds a WSDL read from a URL or a file (64 MiB).
-const maxWSDL = 64 << 20
+const maxWSDL = 16 << 20
 
 func readWSDL(src string) ([]byte, int, error) {
 	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {

@@ -128,7 +128,8 @@ func standalone(source string, data []byte, s *xmltree.Node, byNS map[string]str
 
 	// inherited namespace declarations, sorted by prefix for determinism
 	var prefixes []string
-	for p := range s.Scope {
+	scope := s.Scope()
+	for p := range scope {
 		if _, own := s.Own[p]; !own {
 			prefixes = append(prefixes, p)
 		}
@@ -137,9 +138,9 @@ func standalone(source string, data []byte, s *xmltree.Node, byNS map[string]str
 	var decl strings.Builder
 	for _, p := range prefixes {
 		if p == "" {
-			fmt.Fprintf(&decl, " xmlns=%q", s.Scope[p])
+			fmt.Fprintf(&decl, " xmlns=%q", scope[p])
 		} else {
-			fmt.Fprintf(&decl, " xmlns:%s=%q", p, s.Scope[p])
+			fmt.Fprintf(&decl, " xmlns:%s=%q", p, scope[p])
 		}
 	}
 	if decl.Len() > 0 {

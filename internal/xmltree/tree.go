@@ -18,8 +18,8 @@ import (
 type Node struct {
 	Name      xml.Name
 	Attrs     []xml.Attr        // without namespace declarations
-	Scope     map[string]string // prefix ("" = default) → namespace URI, all in scope
-	Own       map[string]string // the declarations on this element itself
+	Own       map[string]string // the declarations on this element itself (nil: none)
+	parent    *Node
 	Children  []*Node
 	Start     int64 // offset of '<'
 	StartEnd  int64 // offset just past the start tag
@@ -64,12 +64,43 @@ func (n *Node) Resolve(v string) (ns, local string, err error) {
 	if i := bytes.IndexByte([]byte(v), ':'); i >= 0 {
 		prefix, local = v[:i], v[i+1:]
 	}
-	ns, ok := n.Scope[prefix]
+	ns, ok := n.Lookup(prefix)
 	if !ok && prefix != "" {
 		return "", "", fmt.Errorf("line %d: prefix %q of %q is not declared", n.Line, prefix, v)
 	}
 	return ns, local, nil
 }
+
+// Lookup is the namespace a prefix ("" = default) is bound to at n: the
+// nearest declaration on n or an ancestor. Declarations are not copied into
+// every element (a namespace bomb would make that quadratic); a lookup costs
+// at most the depth, which Parse bounds.
+func (n *Node) Lookup(prefix string) (string, bool) {
+	for e := n; e != nil; e = e.parent {
+		if ns, ok := e.Own[prefix]; ok {
+			return ns, true
+		}
+	}
+	return "", false
+}
+
+// Scope is every declaration in scope at n: prefix → namespace.
+func (n *Node) Scope() map[string]string {
+	out := map[string]string{}
+	var chain []*Node
+	for e := n; e != nil; e = e.parent {
+		chain = append(chain, e)
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		for k, v := range chain[i].Own {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// MaxDepth bounds element nesting in Parse.
+const MaxDepth = 256
 
 // SourceError is a problem in a document, with its place.
 type SourceError struct {
@@ -110,23 +141,25 @@ func Parse(source string, data []byte) (*Node, error) {
 		case xml.Directive:
 			return nil, &SourceError{source, lineAt(off), "has a DOCTYPE or other declaration; conform refuses DTDs here (they can pull in files or URLs): remove it"}
 		case xml.StartElement:
-			n := &Node{Name: t.Name, Start: off, StartEnd: dec.InputOffset(), Line: lineAt(off), Own: map[string]string{}}
-			parentScope := map[string]string{}
-			if len(stack) > 0 {
-				parentScope = stack[len(stack)-1].Scope
+			if len(stack) >= MaxDepth {
+				return nil, &SourceError{source, lineAt(off), fmt.Sprintf("elements are nested deeper than %d; no WSDL or schema is", MaxDepth)}
 			}
-			n.Scope = make(map[string]string, len(parentScope)+2)
-			for k, v := range parentScope {
-				n.Scope[k] = v
+			n := &Node{Name: t.Name, Start: off, StartEnd: dec.InputOffset(), Line: lineAt(off)}
+			if len(stack) > 0 {
+				n.parent = stack[len(stack)-1]
+			}
+			own := func(prefix, ns string) {
+				if n.Own == nil {
+					n.Own = map[string]string{}
+				}
+				n.Own[prefix] = ns
 			}
 			for _, a := range t.Attr {
 				switch {
 				case a.Name.Space == "xmlns":
-					n.Own[a.Name.Local] = a.Value
-					n.Scope[a.Name.Local] = a.Value
+					own(a.Name.Local, a.Value)
 				case a.Name.Space == "" && a.Name.Local == "xmlns":
-					n.Own[""] = a.Value
-					n.Scope[""] = a.Value
+					own("", a.Value)
 				default:
 					n.Attrs = append(n.Attrs, a)
 				}
