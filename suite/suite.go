@@ -7,6 +7,7 @@ package suite
 
 import (
 	"fmt"
+	"github.com/conform-dev/conform/internal/soap"
 	"io"
 	"slices"
 	"strings"
@@ -58,7 +59,7 @@ func (c *Config) progress(format string, args ...any) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	fmt.Fprintln(c.Progress, c.Engine.Redactor().String(fmt.Sprintf(format, args...)))
+	fmt.Fprintln(c.Progress, soap.Printable(c.Engine.Redactor().String(fmt.Sprintf(format, args...))))
 }
 
 // Ordered keeps the catalog's order (documented cases first); ContinueOnFailure

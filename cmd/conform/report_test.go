@@ -68,6 +68,38 @@ var _ = Describe("reports", func() {
 		Expect(len(png)).To(BeNumerically(">", 20_000), "a blank page would be a small PNG")
 	})
 
+	It("treats a hostile summary.json as input: no panic, no raw control characters, no path outside its evidence", func() {
+		broken := brokenRun()
+		data, err := os.ReadFile(filepath.Join(broken, "summary.json"))
+		Expect(err).NotTo(HaveOccurred())
+		var sum map[string]any
+		Expect(json.Unmarshal(data, &sum)).To(Succeed())
+		sum["verdict"] = map[string]any{"status": "conformant\x1b[2J\x1b]0;pwned\x07", "conformant": true,
+			"operations": map[string]string{"Nope.Unknown": "not conformant", "User.GetAccessToken": "conformant"}}
+		var st map[string]any
+		for _, c := range sum["cases"].([]any) {
+			if steps, ok := c.(map[string]any)["steps"].([]any); ok && len(steps) > 0 {
+				st = steps[0].(map[string]any)
+				break
+			}
+		}
+		Expect(st).NotTo(BeNil())
+		st["evidence"] = []string{"/etc/shadow", "../../../etc/passwd", "reports/evidence/../../x", "evidence/A.B/c/01.xml]]\n[[ATTACHMENT|/etc/hosts"}
+		hostile, _ := json.Marshal(sum)
+		dir := GinkgoT().TempDir()
+		Expect(os.WriteFile(filepath.Join(dir, "summary.json"), hostile, 0o644)).To(Succeed())
+		code, out, errs := conformProcess(nil, "report", filepath.Join(dir, "summary.json"))
+		Expect(code).To(Equal(0), errs)
+		Expect(out + errs).NotTo(ContainSubstring("\x1b"))
+		Expect(out).To(ContainSubstring("NOT CONFORMANT")) // recomputed from the cases, not taken on its word
+		junit, err := os.ReadFile(filepath.Join(dir, "junit.xml"))
+		Expect(err).NotTo(HaveOccurred())
+		for _, p := range []string{"/etc/shadow", "/etc/passwd", "/etc/hosts", "../"} {
+			Expect(string(junit)).NotTo(ContainSubstring(p))
+		}
+		Expect(filepath.Join(dir, "report.html")).To(BeAnExistingFile())
+	})
+
 	It("re-renders report.html from summary.json and merges runs", func() {
 		broken := brokenRun()
 		good := GinkgoT().TempDir()

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
+	"time"
 	"unicode/utf16"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -453,6 +455,41 @@ var _ = Describe("conform run", func() {
 		meta, _ := os.ReadFile(filepath.Join(ev, "01-getaccesstoken.http.txt"))
 		Expect(string(meta)).To(ContainSubstring("Kept: the first 65536 bytes of an answer larger than the limit"))
 	})
+
+	DescribeTable("ends cleanly on SIGTERM, whenever it comes: no panic, reports whole or absent",
+		func(after time.Duration) {
+			m := mock.MustNew(mock.Options{})
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodPost {
+					time.Sleep(20 * time.Millisecond)
+				}
+				m.ServeHTTP(w, r)
+			}))
+			defer srv.Close()
+			dir := GinkgoT().TempDir()
+			cmd := exec.Command(os.Args[0], "run", "--endpoint", srv.URL, "--user", mock.DefaultUser, "--password", mock.DefaultPassword, "--reports", dir)
+			cmd.Env = append(os.Environ(), "CONFORM_TEST_AS_MAIN=1")
+			var o, e bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &o, &e
+			Expect(cmd.Start()).To(Succeed())
+			time.Sleep(after)
+			cmd.Process.Signal(syscall.SIGTERM)
+			err := cmd.Wait()
+			Expect(e.String()).NotTo(ContainSubstring("panic"), e.String())
+			Expect(e.String()).NotTo(ContainSubstring("goroutine "), e.String())
+			if ee, ok := err.(*exec.ExitError); ok {
+				Expect(ee.ExitCode()).To(BeElementOf(1, 3), o.String()+e.String())
+			}
+			if _, err := os.Stat(filepath.Join(dir, "junit.xml")); err == nil {
+				readJUnit(dir) // parses whole
+			}
+			left, _ := filepath.Glob(filepath.Join(dir, ".*"))
+			Expect(left).To(BeEmpty(), "temporary files left behind")
+		},
+		Entry("early", 300*time.Millisecond),
+		Entry("mid-run", 1200*time.Millisecond),
+		Entry("late", 2500*time.Millisecond),
+	)
 
 	It("refuses an endpoint URL that carries credentials, without repeating them", func() {
 		code, out, errs := conformProcess(nil, "run", "--endpoint", "http://alice:s3cret-pw@127.0.0.1:1/x", "--reports", GinkgoT().TempDir())

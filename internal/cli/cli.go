@@ -36,9 +36,9 @@ type ValidateOptions struct {
 
 // FormatFinding is one output line of `conform validate`.
 func FormatFinding(file string, f validate.Finding) string {
-	s := fmt.Sprintf("%s:%d: %s %s", file, f.Line, f.Check, f.Message)
+	s := fmt.Sprintf("%s:%d: %s %s", file, f.Line, f.Check, soap.Printable(f.Message))
 	if f.Path != "" {
-		s += " [" + f.Path + "]"
+		s += " [" + soap.Printable(f.Path) + "]"
 	}
 	return s
 }

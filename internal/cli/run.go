@@ -152,12 +152,12 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	}
 
 	if err := eng.Ping(ctx); err != nil {
-		say("%v (is --endpoint the installation's base URL, and is it up?)", err)
+		say("%s (is --endpoint the installation's base URL, and is it up?)", soap.Printable(eng.Redactor().String(err.Error())))
 		return ExitInfra
 	}
 	if o.Ticket == "" {
 		if err := eng.Authenticate(ctx, o.User, o.Password); err != nil {
-			say("%v", err)
+			say("%s", soap.Printable(err.Error()))
 			if errors.Is(err, engine.ErrUnreachable) {
 				return ExitInfra
 			}
@@ -192,6 +192,12 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	out := suite.Run(cfg, verbose)
 	if out.Err != nil {
 		say("cannot write the reports: %v", out.Err)
+		return ExitInfra
+	}
+	if out.Summary == nil {
+		// Interrupted before the reports were complete: reports are written
+		// whole or not at all, so any earlier ones in the folder are intact.
+		say("the run was interrupted before its reports were written; %s holds no report of this run", o.Reports)
 		return ExitInfra
 	}
 	return verdict(out.Summary, o.Reports, out.Duration, stdout, stderr)

@@ -323,7 +323,7 @@ func (m *Mock) report(op string, fs []validate.Finding, served bool, secrets []s
 		if f.Severity == checks.Info {
 			what = "allowed"
 		}
-		m.logf("mock: request %s: %s %s line %d %s: %s (%s)", op, f.Check, f.Severity, f.Line, f.Path, f.Message, what)
+		m.logf("mock: request %s: %s %s line %d %s: %s (%s)", op, f.Check, f.Severity, f.Line, soap.Printable(f.Path), soap.Printable(f.Message), what)
 		if m.opts.Findings == nil {
 			continue
 		}

@@ -36,6 +36,8 @@ type Writer struct {
 	Manifest Manifest
 	// Redactor redacts every credential of the run (engine.Redactor).
 	Redactor func() *soap.Redactor
+
+	staging string // evidence folder being written
 }
 
 func (w *Writer) redact(s string) string { return w.Redactor().String(s) }
@@ -49,10 +51,13 @@ func (w *Writer) Write(r types.Report) (*Summary, error) {
 	if err := os.MkdirAll(w.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("reports folder %s: %w", w.Dir, err)
 	}
-	// Evidence is rewritten whole: stale files of an earlier run would lie.
-	if err := os.RemoveAll(filepath.Join(w.Dir, "evidence")); err != nil {
+	// Evidence is rewritten whole (stale files of an earlier run would lie),
+	// into a staging folder that replaces the old one only once complete.
+	w.staging = filepath.Join(w.Dir, fmt.Sprintf(".evidence-%d", os.Getpid()))
+	if err := os.RemoveAll(w.staging); err != nil {
 		return nil, err
 	}
+	defer os.RemoveAll(w.staging)
 	m := w.Manifest
 	m.Endpoint = w.redact(m.Endpoint)
 	// What the peer said about itself and its WSDL is peer data too.
@@ -82,7 +87,38 @@ func (w *Writer) Write(r types.Report) (*Summary, error) {
 		s.Cases = append(s.Cases, c)
 	}
 	s.Finish()
+	final := filepath.Join(w.Dir, "evidence")
+	if err := os.RemoveAll(final); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(w.staging); err == nil {
+		if err := os.Rename(w.staging, final); err != nil {
+			return nil, err
+		}
+	}
 	return s, WriteAll(w.Dir, s)
+}
+
+// writeAtomic writes a file whole or not at all: a temporary file in the
+// same folder, renamed over the target, so a reader never sees half a file.
+func writeAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 // WriteAll renders a summary into dir: summary.json, junit.xml, report.html.
@@ -94,21 +130,21 @@ func WriteAll(dir string, s *Summary) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "summary.json"), append(js, '\n'), 0o644); err != nil {
+	if err := writeAtomic(filepath.Join(dir, "summary.json"), append(js, '\n')); err != nil {
 		return err
 	}
 	ju, err := s.JUnit()
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "junit.xml"), ju, 0o644); err != nil {
+	if err := writeAtomic(filepath.Join(dir, "junit.xml"), ju); err != nil {
 		return err
 	}
 	page, err := s.HTML()
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "report.html"), page, 0o644)
+	return writeAtomic(filepath.Join(dir, "report.html"), page)
 }
 
 func (w *Writer) caseOf(spec types.SpecReport) (Case, error) {
@@ -194,7 +230,7 @@ func (w *Writer) evidence(res *engine.CaseResult, i int) ([]string, error) {
 		return nil, nil
 	}
 	rel := filepath.Join("evidence", res.Case.Operation, slug(res.Case.Name))
-	dir := filepath.Join(w.Dir, rel)
+	dir := filepath.Join(w.staging, res.Case.Operation, slug(res.Case.Name))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}

@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 )
 
-// maxSummary bounds a summary.json read from disk (256 MiB).
-const maxSummary = 256 << 20
+// maxSummary bounds a summary.json read back (a run of every Services88
+// operation writes a few MB; decoding costs several times the input).
+const maxSummary = 32 << 20
 
 // Load reads a summary.json, checking its format and version.
 func Load(path string) (*Summary, error) {
@@ -39,7 +42,48 @@ func Load(path string) (*Summary, error) {
 			return nil, fmt.Errorf("%s: case %d (%s %s) names run %d of %d", path, i, c.Operation, c.Name, c.Run, len(s.Runs))
 		}
 	}
+	// A summary is input like any other: its totals and verdict are
+	// computed again from its cases, never taken on its word, and its
+	// evidence paths must stay inside an evidence folder beside it.
+	base, _ := filepath.Abs(filepath.Dir(path))
+	for i := range s.Cases {
+		for j := range s.Cases[i].Steps {
+			st := &s.Cases[i].Steps[j]
+			kept := st.Evidence[:0]
+			for _, e := range st.Evidence {
+				if safeEvidence(base, e) {
+					kept = append(kept, e)
+				}
+			}
+			st.Evidence = kept
+		}
+	}
+	s.Finish()
 	return &s, nil
+}
+
+// safeEvidence: a path with no "..", inside an "evidence" folder, and, when
+// absolute, below the summary's own folder.
+func safeEvidence(base, p string) bool {
+	c := filepath.Clean(p)
+	parts := strings.Split(filepath.ToSlash(c), "/")
+	inEvidence := false
+	for i, part := range parts {
+		if part == ".." {
+			return false
+		}
+		if part == "evidence" && i < len(parts)-1 {
+			inEvidence = true
+		}
+	}
+	if !inEvidence || strings.ContainsAny(p, "\x00\n\r|]") {
+		return false
+	}
+	if filepath.IsAbs(c) {
+		rel, err := filepath.Rel(base, c)
+		return err == nil && !strings.HasPrefix(rel, "..")
+	}
+	return true
 }
 
 // Merge joins summaries (runs against several installs, or one run split

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -130,4 +131,34 @@ func (r *Redactor) XML(s string) string { return r.String(Readable(s)) }
 // Redact is NewRedactor(secrets...).String(s), for one-off use.
 func Redact(s string, secrets ...string) string {
 	return NewRedactor(secrets...).String(s)
+}
+
+// Printable makes peer text safe for a terminal: control characters (C0,
+// DEL, C1: escape sequences, carriage returns that overwrite a line) and
+// bidirectional overrides are written as Go escapes; tabs stay.
+func Printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if unsafeRune(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unsafeRune(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func unsafeRune(r rune) bool {
+	return (r < 0x20 && r != '\t') || (r >= 0x7f && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }
