@@ -35,12 +35,14 @@ Exit codes: 0 conformant, 1 contract failures, 2 usage or configuration
 error, 3 endpoint unreachable or other infrastructure error.
 `
 
-func main() {
-	// SIGINT and SIGTERM end long-running commands (mock, run) gracefully.
+func main() { os.Exit(realMain()) }
+
+// realMain is the program: tests run it as the test binary's main too.
+func realMain() int {
+	// SIGINT and SIGTERM end every command gracefully.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	defer stop()
+	return run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 }
 
 type multi []string
@@ -67,7 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if fs.Parse(rest) != nil {
 			return cli.ExitUsage
 		}
-		return cli.Validate(cli.ValidateOptions{Op: *op, Dir: *dir, MaxSize: *maxSize, Files: fs.Args()}, stdout, stderr)
+		return cli.Validate(ctx, cli.ValidateOptions{Op: *op, Dir: *dir, MaxSize: *maxSize, Files: fs.Args()}, stdout, stderr)
 	case "schemas":
 		if len(rest) == 0 || (rest[0] != "extract" && rest[0] != "diff") {
 			fmt.Fprintf(stderr, "conform schemas: want a subcommand: extract or diff\n")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"os"
 	"testing"
 )
@@ -11,7 +10,7 @@ import (
 // process of its own.
 func TestMain(m *testing.M) {
 	if os.Getenv("CONFORM_TEST_AS_MAIN") == "1" {
-		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+		os.Exit(realMain())
 	}
 	os.Exit(m.Run())
 }

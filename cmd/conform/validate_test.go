@@ -7,9 +7,12 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -113,6 +116,24 @@ var _ = Describe("conform validate", func() {
 			code, out, _ := conform("validate", doc)
 			Expect(code).To(Equal(1))
 			Expect(out).To(HavePrefix(doc + ":2: XML-NO-DTD"))
+		})
+
+		It("ends on SIGTERM while a FIFO keeps it waiting", func() {
+			fifo := filepath.Join(dir, "fifo.xml")
+			Expect(syscall.Mkfifo(fifo, 0o600)).To(Succeed())
+			cmd := exec.Command(os.Args[0], "validate", fifo)
+			cmd.Env = append(os.Environ(), "CONFORM_TEST_AS_MAIN=1")
+			var e bytes.Buffer
+			cmd.Stderr = &e
+			Expect(cmd.Start()).To(Succeed())
+			time.Sleep(300 * time.Millisecond)
+			start := time.Now()
+			Expect(cmd.Process.Signal(syscall.SIGTERM)).To(Succeed())
+			err := cmd.Wait()
+			Expect(time.Since(start)).To(BeNumerically("<", 3*time.Second))
+			Expect(err).To(HaveOccurred())
+			Expect(err.(*exec.ExitError).ExitCode()).To(Equal(3))
+			Expect(e.String()).To(ContainSubstring("interrupted while reading " + fifo))
 		})
 
 		It("refuses a file over the size limit", func() {

@@ -43,8 +43,9 @@ func FormatFinding(file string, f validate.Finding) string {
 	return s
 }
 
-// Validate runs `conform validate`.
-func Validate(o ValidateOptions, stdout, stderr io.Writer) int {
+// Validate runs `conform validate`. It ends when ctx does (SIGINT, SIGTERM),
+// even while a read blocks (a FIFO, a slow file system).
+func Validate(ctx context.Context, o ValidateOptions, stdout, stderr io.Writer) int {
 	if len(o.Files) == 0 {
 		fmt.Fprintln(stderr, "conform validate: name at least one FILE (an envelope to check); see conform --help")
 		return ExitUsage
@@ -67,14 +68,17 @@ func Validate(o ValidateOptions, stdout, stderr io.Writer) int {
 	}
 	code := ExitOK
 	for _, file := range o.Files {
-		f, err := os.Open(file)
-		if err != nil {
-			fmt.Fprintf(stderr, "conform validate: cannot read %s: %v\n", file, errors.Unwrap(err))
+		r, err := validateFile(ctx, &v2, file, target)
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintf(stderr, "conform validate: interrupted while reading %s\n", file)
+			return ExitInfra
+		}
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			fmt.Fprintf(stderr, "conform validate: cannot read %s: %v\n", file, pe.Err)
 			code = ExitUsage
 			continue
 		}
-		r, err := v2.ValidateReader(f, target)
-		f.Close()
 		if err != nil {
 			fmt.Fprintf(stderr, "conform validate: cannot read %s: %v\n", file, err)
 			code = ExitUsage
@@ -88,6 +92,33 @@ func Validate(o ValidateOptions, stdout, stderr io.Writer) int {
 		}
 	}
 	return code
+}
+
+// validateFile opens and validates one file unless ctx ends first (an
+// open or a read can block for ever on a FIFO); the process then ends
+// with the goroutine still blocked, which is harmless.
+func validateFile(ctx context.Context, v *validate.Validator, path string, t validate.Target) (*validate.Result, error) {
+	type result struct {
+		r   *validate.Result
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		f, err := os.Open(path)
+		if err != nil {
+			done <- result{nil, err}
+			return
+		}
+		defer f.Close()
+		r, err := v.ValidateReader(f, t)
+		done <- result{r, err}
+	}()
+	select {
+	case res := <-done:
+		return res.r, res.err
+	case <-ctx.Done():
+		return nil, context.Canceled
+	}
 }
 
 // Extract runs `conform schemas extract`.
