@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/conform-dev/conform/internal/cli"
+	"github.com/conform-dev/conform/internal/mock"
 )
 
 const usage = `conform: contract tests for SuperOffice NetServer SOAP services
@@ -139,10 +140,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		maxBody := fs.Int64("max-body", 1<<20, "largest request body, in bytes")
 		strict := fs.Bool("strict", false, "refuse every request that breaks the contract with a Client fault (default: serve requests that lack declared headers, as NetServer does, and report the finding)")
 		findings := fs.String("findings", "", "append every finding on a request to `FILE` as a JSON line (- for stdout)")
+		maxSessions := fs.Int("max-sessions", mock.DefaultMaxSessions, "live tickets (and access tokens) kept; the oldest goes first")
+		maxStored := fs.Int("max-stored", mock.DefaultMaxStored, "token sets SaveExternalTokens keeps; the oldest goes first")
+		maxStoredBytes := fs.Int64("max-stored-bytes", mock.DefaultMaxStoredBytes, "bytes of token sets kept; the oldest goes first")
 		if fs.Parse(rest) != nil {
 			return cli.ExitUsage
 		}
-		return cli.Mock(ctx, cli.MockOptions{Addr: *addr, Users: users, Online: *online, AppToken: *appToken, TicketTTL: *ttl, MaxBody: *maxBody, Strict: *strict, Findings: *findings}, stdout, stderr)
+		return cli.Mock(ctx, cli.MockOptions{Addr: *addr, Users: users, Online: *online, AppToken: *appToken, TicketTTL: *ttl, MaxBody: *maxBody, Strict: *strict, Findings: *findings,
+			MaxSessions: *maxSessions, MaxStored: *maxStored, MaxStoredBytes: *maxStoredBytes}, stdout, stderr)
 	case "ops":
 		if fs.Parse(rest) != nil {
 			return cli.ExitUsage

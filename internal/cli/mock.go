@@ -16,14 +16,17 @@ import (
 
 // MockOptions are the inputs of `conform mock`.
 type MockOptions struct {
-	Addr      string
-	Users     []string // NAME:PASSWORD
-	Online    bool
-	AppToken  string
-	TicketTTL time.Duration
-	MaxBody   int64
-	Strict    bool
-	Findings  string // a file for request findings as JSON lines; "-" is stdout
+	Addr           string
+	Users          []string // NAME:PASSWORD
+	Online         bool
+	AppToken       string
+	TicketTTL      time.Duration
+	MaxBody        int64
+	Strict         bool
+	MaxSessions    int
+	MaxStored      int
+	MaxStoredBytes int64
+	Findings       string // a file for request findings as JSON lines; "-" is stdout
 }
 
 // ParseUsers reads NAME:PASSWORD pairs.
@@ -65,7 +68,7 @@ func Mock(ctx context.Context, o MockOptions, stdout, stderr io.Writer) int {
 		findings = f
 	}
 	m, err := mock.New(mock.Options{Users: users, Online: o.Online, AppToken: o.AppToken, TicketTTL: o.TicketTTL, MaxBody: o.MaxBody,
-		Strict: o.Strict, Findings: findings,
+		Strict: o.Strict, Findings: findings, MaxSessions: o.MaxSessions, MaxStored: o.MaxStored, MaxStoredBytes: o.MaxStoredBytes,
 		Logf: func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }})
 	if err != nil {
 		fmt.Fprintf(stderr, "conform mock: %v (with --online, give --app-token or CONFORM_APP_TOKEN)\n", err)
@@ -76,7 +79,7 @@ func Mock(ctx context.Context, o MockOptions, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "conform mock: cannot listen on %s: %v (choose another --addr)\n", o.Addr, err)
 		return ExitInfra
 	}
-	srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: mock.ReadTimeout, WriteTimeout: mock.WriteTimeout, IdleTimeout: mock.IdleTimeout}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	base := "http://" + ln.Addr().String()

@@ -120,7 +120,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 			say("cannot start the embedded mock: %v", err)
 			return ExitInfra
 		}
-		srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second}
+		srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: mock.ReadTimeout, WriteTimeout: mock.WriteTimeout, IdleTimeout: mock.IdleTimeout}
 		go srv.Serve(ln)
 		defer srv.Close()
 		o.Endpoint = "http://" + ln.Addr().String()

@@ -3,6 +3,7 @@ package mock
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/conform-dev/conform/internal/contract"
 	"github.com/conform-dev/conform/internal/soap"
@@ -97,14 +98,14 @@ func (m *Mock) authorize(c call) (string, reply, bool) {
 		return "", m.failure(c, ExcNotAuthenticated, "no ticket in the Credentials header: authenticate with SoPrincipal.AuthenticateUsernamePassword first"), false
 	}
 	m.mu.RLock()
-	sess, ok := m.tickets[*t]
+	sess, _, ok := m.tickets.get(*t)
 	m.mu.RUnlock()
 	if !ok {
 		return "", m.failure(c, ExcInvalidTicket, "the ticket in the Credentials header is not valid"), false
 	}
 	if !m.opts.Now().Before(sess.expires) {
 		m.mu.Lock()
-		delete(m.tickets, *t)
+		m.tickets.del(*t)
 		m.mu.Unlock()
 		return "", m.failure(c, ExcTicketExpired, "the ticket in the Credentials header has expired: authenticate again"), false
 	}
@@ -114,7 +115,8 @@ func (m *Mock) authorize(c call) (string, reply, bool) {
 func (m *Mock) issueTicket(user string) string {
 	t := "7T:" + random(24)
 	m.mu.Lock()
-	m.tickets[t] = session{user: user, expires: m.opts.Now().Add(m.opts.TicketTTL)}
+	now := m.opts.Now()
+	m.tickets.put(t, session{user: user, expires: now.Add(m.opts.TicketTTL)}, 0, now.Add(m.opts.TicketTTL), now)
 	m.mu.Unlock()
 	return t
 }
@@ -145,7 +147,7 @@ func (m *Mock) authenticateWithAccessToken(c call) reply {
 		return reply{body: authResponse(c.s.c.TargetNamespace, "", "")}
 	}
 	m.mu.RLock()
-	g, ok := m.grants[*tok]
+	g, _, ok := m.grants.get(*tok)
 	m.mu.RUnlock()
 	if !ok {
 		return reply{body: authResponse(c.s.c.TargetNamespace, "", "")}
@@ -167,7 +169,8 @@ func (m *Mock) getAccessToken(c call) reply {
 	}
 	tok := "8A:" + random(24)
 	m.mu.Lock()
-	m.grants[tok] = g
+	now := m.opts.Now()
+	m.grants.put(tok, g, 0, now.Add(m.opts.TicketTTL), now)
 	m.mu.Unlock()
 	return reply{body: soap.Elem(c.s.c.TargetNamespace, c.op.Output.Body.Name, soap.Text("Response", tok))}
 }
@@ -176,7 +179,7 @@ func (m *Mock) getAccessToken(c call) reply {
 func (m *Mock) Grant(token string) (Grant, bool) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	g, ok := m.grants[token]
+	g, _, ok := m.grants.get(token)
 	return g, ok
 }
 
@@ -193,7 +196,7 @@ func (m *Mock) saveExternalTokens(c call) reply {
 	}
 	key := random(32)
 	m.mu.Lock()
-	m.tokens[key] = t
+	m.tokens.put(key, t, t.size(), time.Time{}, m.opts.Now())
 	m.mu.Unlock()
 	return reply{body: soap.Elem(c.s.c.TargetNamespace, c.op.Output.Body.Name, soap.Text("Response", key))}
 }
@@ -206,7 +209,7 @@ func (m *Mock) getExternalTokens(c call) reply {
 	ok := false
 	if key != nil && *key != "" {
 		m.mu.RLock()
-		t, ok = m.tokens[*key]
+		t, _, ok = m.tokens.get(*key)
 		m.mu.RUnlock()
 	}
 	if !ok {
@@ -215,4 +218,15 @@ func (m *Mock) getExternalTokens(c call) reply {
 	inner := soap.OptText("Provider", t.Provider) + soap.OptText("AccessToken", t.AccessToken) +
 		soap.OptText("RefreshToken", t.RefreshToken) + soap.OptText("Claims", t.Claims)
 	return reply{body: soap.Elem(c.s.c.TargetNamespace, c.op.Output.Body.Name, "<Response>"+inner+"</Response>")}
+}
+
+// size is what a stored token set costs, roughly: its values' bytes.
+func (t Tokens) size() int64 {
+	n := int64(64)
+	for _, v := range []*string{t.Provider, t.AccessToken, t.RefreshToken, t.Claims} {
+		if v != nil {
+			n += int64(len(*v))
+		}
+	}
+	return n
 }

@@ -41,6 +41,18 @@ const (
 const (
 	DefaultTicketTTL = time.Hour
 	DefaultMaxBody   = 1 << 20
+	// DefaultMaxSessions tickets (and as many access tokens) are kept; expired
+	// ones are dropped as new ones are issued.
+	DefaultMaxSessions = 100_000
+	// DefaultMaxStored token sets, DefaultMaxStoredBytes in all, are kept.
+	DefaultMaxStored      = 10_000
+	DefaultMaxStoredBytes = 64 << 20
+	// Server timeouts of `conform mock` and the embedded mock: a request
+	// must arrive within ReadTimeout, an idle connection closes after
+	// IdleTimeout.
+	ReadTimeout  = 15 * time.Second
+	WriteTimeout = 30 * time.Second
+	IdleTimeout  = 15 * time.Second
 	// BasePath is where the agents live: BasePath + "<Agent>.svc".
 	BasePath = "/Remote/Services88/"
 )
@@ -61,7 +73,12 @@ type Options struct {
 	Online    bool              // require and check the ApplicationToken header
 	AppToken  string            // the application token accepted in Online mode
 	MaxBody   int64             // largest request body; default DefaultMaxBody
-	Now       func() time.Time  // clock; default time.Now
+	// Bounds of what the mock remembers; the oldest goes first. An evicted
+	// ticket is invalid, an evicted key reads as unknown.
+	MaxSessions    int              // live tickets, and access tokens; default DefaultMaxSessions
+	MaxStored      int              // stored token sets; default DefaultMaxStored
+	MaxStoredBytes int64            // bytes of stored token sets; default DefaultMaxStoredBytes
+	Now            func() time.Time // clock; default time.Now
 	// Logf, when set, gets one line per problem (never a credential),
 	// among them one line per finding on a request.
 	Logf func(format string, args ...any)
@@ -98,9 +115,9 @@ type Mock struct {
 	findingsMu sync.Mutex
 
 	mu      sync.RWMutex
-	tickets map[string]session // ticket → session
-	grants  map[string]Grant   // access token → grant
-	tokens  map[string]Tokens  // key → stored tokens
+	tickets *store[session] // ticket → session
+	grants  *store[Grant]   // access token → grant
+	tokens  *store[Tokens]  // key → stored tokens
 }
 
 type service struct {
@@ -141,6 +158,15 @@ func New(o Options) (*Mock, error) {
 	if o.MaxBody <= 0 {
 		o.MaxBody = DefaultMaxBody
 	}
+	if o.MaxSessions <= 0 {
+		o.MaxSessions = DefaultMaxSessions
+	}
+	if o.MaxStored <= 0 {
+		o.MaxStored = DefaultMaxStored
+	}
+	if o.MaxStoredBytes <= 0 {
+		o.MaxStoredBytes = DefaultMaxStoredBytes
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -152,7 +178,8 @@ func New(o Options) (*Mock, error) {
 		return nil, err
 	}
 	m := &Mock{opts: o, v: v, services: map[string]*service{},
-		tickets: map[string]session{}, grants: map[string]Grant{}, tokens: map[string]Tokens{}}
+		tickets: newStore[session](o.MaxSessions, 0), grants: newStore[Grant](o.MaxSessions, 0),
+		tokens: newStore[Tokens](o.MaxStored, o.MaxStoredBytes)}
 	for _, c := range v.Contracts() {
 		s := &service{c: c, canned: map[string][]byte{}, nilBody: map[string]string{}}
 		if s.model, err = instance.Load(schemas.FS, c.Service, c); err != nil {

@@ -502,3 +502,31 @@ func TestUTF16Request(t *testing.T) {
 		t.Errorf("IncludeCsSession 1 was not read as true: %+v", g)
 	}
 }
+
+// What the mock remembers is bounded: the oldest ticket and token set go.
+func TestMockStateIsBounded(t *testing.T) {
+	e := start(t, mock.Options{MaxSessions: 2, MaxStored: 2})
+	first := e.ticket()
+	e.ticket()
+	third := e.ticket()
+	valid := func(tk string) bool {
+		_, msg := e.call("User", "GetAccessToken", soap.RequestHeaders(ns, nil, &tk), soap.Elem(ns, "GetAccessToken", ""))
+		return succeeded(msg)
+	}
+	if valid(first) || !valid(third) {
+		t.Errorf("with 2 sessions, the first of 3 tickets must be gone and the third valid")
+	}
+	var keys []string
+	for i := 0; i < 3; i++ {
+		_, msg := e.call("User", "SaveExternalTokens", soap.RequestHeaders(ns, nil, &third), soap.Elem(ns, "SaveExternalTokens", tokenInfo(str("p"), str("a"), nil, nil)))
+		keys = append(keys, *msg.Body.At("Response").Value())
+	}
+	_, msg := e.call("User", "GetExternalTokens", soap.RequestHeaders(ns, nil, &third), soap.Elem(ns, "GetExternalTokens", soap.Text("Key", keys[0])))
+	if !succeeded(msg) || msg.Body.At("Response").Value() != nil {
+		t.Errorf("the oldest of 3 token sets must read as unknown with 2 kept")
+	}
+	_, msg = e.call("User", "GetExternalTokens", soap.RequestHeaders(ns, nil, &third), soap.Elem(ns, "GetExternalTokens", soap.Text("Key", keys[2])))
+	if v := msg.Body.At("Response", "Provider").Value(); v == nil || *v != "p" {
+		t.Errorf("the newest token set is gone")
+	}
+}
