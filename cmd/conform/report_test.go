@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -100,6 +101,41 @@ var _ = Describe("reports", func() {
 		Expect(filepath.Join(dir, "report.html")).To(BeAnExistingFile())
 	})
 
+	It("renders hostile peer strings in report.html as text: no script element, no handler, no javascript: URL", func() {
+		bin := chromium()
+		broken := brokenRun()
+		data, err := os.ReadFile(filepath.Join(broken, "summary.json"))
+		Expect(err).NotTo(HaveOccurred())
+		hostile := []string{`<script>document.title="pwned"</script>`, `<img src=x onerror="document.title='pwned'">`,
+			`</pre></code></td><script>alert(1)</script>`, `<a href="javascript:alert(1)">x</a>`, `"><svg onload=alert(1)>`}
+		evil := strings.Join(hostile, " ")
+		// Every string a peer or a summary can set: messages, details,
+		// exchanges, content types, server info, drift, names.
+		for _, key := range []string{`"message": "`, `"detail": "`, `"response": "`, `"request": "`, `"contentType": "`, `"name": "`} {
+			data = []byte(strings.ReplaceAll(string(data), key, key+strings.ReplaceAll(evil, `"`, `\"`)))
+		}
+		var sum map[string]any
+		Expect(json.Unmarshal(data, &sum)).To(Succeed())
+		run := sum["runs"].([]any)[0].(map[string]any)
+		run["server"] = map[string]string{"Version": evil}
+		run["wsdlDrift"] = map[string][]string{"User": {evil}}
+		run["wsdlNotCompared"] = map[string]string{"SoPrincipal": evil}
+		data, _ = json.Marshal(sum)
+		dir := GinkgoT().TempDir()
+		Expect(os.WriteFile(filepath.Join(dir, "summary.json"), data, 0o644)).To(Succeed())
+		code, _, errs := conformProcess(nil, "report", filepath.Join(dir, "summary.json"))
+		Expect(code).To(Equal(0), errs)
+		page, _ := filepath.Abs(filepath.Join(dir, "report.html"))
+		raw, _ := os.ReadFile(page)
+		Expect(string(raw)).To(ContainSubstring(`http-equiv="Content-Security-Policy" content="default-src 'none'`))
+		dom := headless(bin, page, "--dump-dom")
+		Expect(dom).To(ContainSubstring("NOT CONFORMANT"))
+		Expect(dom).To(ContainSubstring("&lt;script&gt;"), "the hostile text is shown, escaped")
+		Expect(activeContent(`<p title="&lt;script onload=x&gt;"><img src=x onerror="y"><a href=" javascript:z">a</a><script>z</script></p>`)).To(HaveLen(3), "the detector itself works")
+		Expect(activeContent(dom)).To(BeEmpty())
+		Expect(dom).NotTo(ContainSubstring("pwned</title>"))
+	})
+
 	It("re-renders report.html from summary.json and merges runs", func() {
 		broken := brokenRun()
 		good := GinkgoT().TempDir()
@@ -160,3 +196,36 @@ var _ = Describe("reports", func() {
 		Expect(out).NotTo(ContainSubstring("ok "), "nothing may run")
 	})
 })
+
+// activeContent lists what in an HTML document could run: script elements,
+// event-handler attributes, javascript: URLs. It reads the markup as tokens,
+// so escaped text inside attribute values does not count.
+func activeContent(page string) []string {
+	dec := xml.NewDecoder(strings.NewReader(page))
+	dec.Strict = false
+	dec.AutoClose = xml.HTMLAutoClose
+	dec.Entity = xml.HTMLEntity
+	var found []string
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return found
+		}
+		el, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		if strings.EqualFold(el.Name.Local, "script") {
+			found = append(found, "a script element")
+		}
+		for _, a := range el.Attr {
+			name := strings.ToLower(a.Name.Local)
+			if strings.HasPrefix(name, "on") {
+				found = append(found, "attribute "+name+" on "+el.Name.Local)
+			}
+			if (name == "href" || name == "src" || name == "action") && strings.HasPrefix(strings.ToLower(strings.TrimSpace(a.Value)), "javascript:") {
+				found = append(found, "a javascript: URL in "+name)
+			}
+		}
+	}
+}
