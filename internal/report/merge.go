@@ -37,6 +37,9 @@ func Load(path string) (*Summary, error) {
 	if s.Version != Version {
 		return nil, fmt.Errorf("%s: summary version %d; this conform reads version %d", path, s.Version, Version)
 	}
+	if len(s.Runs) == 0 {
+		return nil, fmt.Errorf("%s: has no run manifest (\"runs\" is empty); it was not written by conform run", path)
+	}
 	for i, c := range s.Cases {
 		if c.Run < 0 || c.Run >= len(s.Runs) {
 			return nil, fmt.Errorf("%s: case %d (%s %s) names run %d of %d", path, i, c.Operation, c.Name, c.Run, len(s.Runs))

@@ -85,3 +85,11 @@ func TestReadFaultWithoutFaultstring(t *testing.T) {
 		t.Errorf("UTF-16 envelope: %+v %v", m, err)
 	}
 }
+
+// Mixed content (text before a child: any pretty-printed message) reads.
+func TestReadMixedContent(t *testing.T) {
+	m, err := Read([]byte("<s:Envelope xmlns:s=\"" + NS11 + "\">\n  <s:Body>\n    <a>\n      <b>x</b>\n      <c>y</c>\n    </a>\n  </s:Body>\n</s:Envelope>"))
+	if err != nil || m.Body.At("c").Text != "y" || m.Body.At("b").Text != "x" {
+		t.Fatalf("%+v %v", m, err)
+	}
+}

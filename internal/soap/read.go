@@ -112,7 +112,7 @@ func ReadCharset(data []byte, charset string) (*Message, error) {
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = true
 	var stack []*Node
-	var texts []strings.Builder // character content of the open elements
+	var texts [][]byte // character content of the open elements
 	var root *Node
 	for {
 		tok, err := dec.Token()
@@ -137,15 +137,15 @@ func ReadCharset(data []byte, charset string) (*Message, error) {
 				root = n
 			}
 			stack = append(stack, n)
-			texts = append(texts, strings.Builder{})
+			texts = append(texts, nil)
 		case xml.CharData:
 			if len(stack) > 0 {
-				texts[len(texts)-1].Write(t)
+				texts[len(texts)-1] = append(texts[len(texts)-1], t...)
 			}
 		case xml.EndElement:
 			n := stack[len(stack)-1]
 			if len(n.Kids) == 0 {
-				n.Text = texts[len(texts)-1].String()
+				n.Text = string(texts[len(texts)-1])
 			}
 			stack, texts = stack[:len(stack)-1], texts[:len(texts)-1]
 		}
