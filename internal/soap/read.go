@@ -85,8 +85,27 @@ type Fault struct {
 // ErrNotEnvelope is returned for a document that is not a SOAP envelope.
 var ErrNotEnvelope = errors.New("not a SOAP envelope")
 
-// maxDepth bounds element nesting in Read.
-const maxDepth = 256
+// Bounds of Read: element nesting, and elements built.
+const (
+	maxDepth = 256
+	maxNodes = 200_000
+)
+
+// wanted: whether an element under the open ones is part of what Read
+// builds. Under the Envelope only Header and Body; under Body only its
+// first element.
+func wanted(stack []*Node, name xml.Name) bool {
+	switch len(stack) {
+	case 1:
+		env := stack[0].Name.Space
+		return name.Space == env && (name.Local == "Header" || name.Local == "Body")
+	case 2:
+		if stack[1].Name.Local == "Body" {
+			return len(stack[1].Kids) == 0
+		}
+	}
+	return true
+}
 
 // text is the element's character content, "" for an absent element.
 func (n *Node) text() string {
@@ -114,7 +133,11 @@ func ReadCharset(data []byte, charset string) (*Message, error) {
 	var stack []*Node
 	var texts [][]byte // character content of the open elements
 	var root *Node
+	nodes := 0
 	for {
+		if root != nil && stack == nil {
+			break
+		}
 		tok, err := dec.Token()
 		if err == io.EOF {
 			break
@@ -128,6 +151,18 @@ func ReadCharset(data []byte, charset string) (*Message, error) {
 		case xml.StartElement:
 			if len(stack) >= maxDepth {
 				return nil, fmt.Errorf("elements nested deeper than %d", maxDepth)
+			}
+			// Only what a reader needs is built: the Envelope's Header and
+			// Body, the Body's first element; the rest is skipped, and a
+			// message of more than maxNodes elements is not read further.
+			if len(stack) > 0 && !wanted(stack, t.Name) {
+				if err := dec.Skip(); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if nodes++; nodes > maxNodes {
+				return nil, fmt.Errorf("more than %d elements to read", maxNodes)
 			}
 			n := &Node{Name: t.Name, Attr: t.Attr}
 			if len(stack) > 0 {
@@ -148,6 +183,11 @@ func ReadCharset(data []byte, charset string) (*Message, error) {
 				n.Text = string(texts[len(texts)-1])
 			}
 			stack, texts = stack[:len(stack)-1], texts[:len(texts)-1]
+			if len(stack) == 2 && stack[1].Name.Local == "Body" {
+				// The Body's first element is complete: nothing after it
+				// is read (the validator has seen the whole message).
+				stack = nil
+			}
 		}
 	}
 	if root == nil || root.Name.Local != "Envelope" || Version(root.Name.Space) == "" {

@@ -2,7 +2,6 @@ package soap
 
 import (
 	"bytes"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,11 +16,17 @@ var SecretElements = map[string]bool{
 
 // Secrets returns the non-empty values of secret elements in a message,
 // best effort (a message that does not parse yields none).
-func Secrets(data []byte) (out []string) {
+func Secrets(data []byte) []string {
 	m, err := Read(data)
 	if err != nil {
 		return nil
 	}
+	return m.Secrets()
+}
+
+// Secrets are the credential values of a message that was read (at most
+// maxSecretsPerMessage of them).
+func (m *Message) Secrets() (out []string) {
 	defer func() {
 		if len(out) > maxSecretsPerMessage {
 			out = out[:maxSecretsPerMessage]
@@ -61,11 +66,54 @@ func Secrets(data []byte) (out []string) {
 	return out
 }
 
-// credentialShape matches SuperOffice tickets (7T:) and access tokens (8A:)
-// wherever they appear, seen before or not: the prefix and everything up
-// to white space or markup, so that a character outside the usual
-// alphabet does not leave the tail of one in clear.
-var credentialShape = regexp.MustCompile(`\b(7T|8A):[^\s<>"'&\]\[;,)(]{2,}`)
+// redactShapes replaces SuperOffice tickets (7T:) and access tokens (8A:)
+// wherever they appear, seen before or not: the prefix (at a word start)
+// and everything up to white space, markup or punctuation that ends a
+// token, so that a character outside the usual alphabet does not leave the
+// tail of one in clear. It is one linear pass (a regular expression with a
+// word boundary costs Go's slow matcher about 0.6 s per MiB of tickets).
+func redactShapes(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i+3 <= len(s); {
+		j := strings.IndexByte(s[i:], ':')
+		if j < 0 {
+			break
+		}
+		c := i + j // the colon
+		i = c + 1
+		if c < 2 || !(s[c-2:c] == "7T" || s[c-2:c] == "8A") || (c >= 3 && wordByte(s[c-3])) {
+			continue
+		}
+		end := c + 1
+		for end < len(s) && !tokenEnd(s[end]) {
+			end++
+		}
+		if end-(c+1) < 2 {
+			continue
+		}
+		b.WriteString(s[last : c-2])
+		b.WriteString("[REDACTED]")
+		last, i = end, end
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func wordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func tokenEnd(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', '\f', '\v', '<', '>', '"', '\'', '&', '[', ']', ';', ',', '(', ')':
+		return true
+	}
+	return false
+}
 
 // SecretResponses are operations whose response body Response element is
 // a credential: an access token, or a key that reads stored tokens.
@@ -120,7 +168,7 @@ func (r *Redactor) Len() int { return r.n }
 
 // String redacts text as it is.
 func (r *Redactor) String(s string) string {
-	return credentialShape.ReplaceAllString(r.r.Replace(s), "[REDACTED]")
+	return redactShapes(r.r.Replace(s))
 }
 
 // XML redacts what a reader of an XML message sees: character references

@@ -1,4 +1,5 @@
 #include <stdlib.h>
+#include <malloc.h>
 #include <string.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlIO.h>
@@ -215,3 +216,6 @@ void conform_init(void) {
 }
 void conform_xmlfree(void *p) { xmlFree(p); }
 xmlNodePtr conform_node(uintptr_t p) { return (xmlNodePtr) p; }
+
+// conform_trim returns the free memory of every malloc arena to the system.
+void conform_trim(void) { malloc_trim(0); }

@@ -40,4 +40,5 @@ char *conform_node_path(xmlNodePtr node);
 // conform_node turns the wrapper's uintptr back into a node pointer (C memory).
 xmlNodePtr conform_node(uintptr_t p);
 
+void conform_trim(void);
 #endif

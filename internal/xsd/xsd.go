@@ -130,16 +130,24 @@ func Parse(data []byte) ParseResult {
 	res.DTDLine = int(c.dtd_line)
 	res.Issues, res.Dropped = drain(c)
 	if ptr != nil {
-		res.Doc = &Doc{ptr: ptr, dom: dom.WrapDocument(uintptr(unsafe.Pointer(ptr)))}
+		res.Doc = &Doc{ptr: ptr, dom: dom.WrapDocument(uintptr(unsafe.Pointer(ptr))), size: len(data)}
 	}
 	return res
 }
 
 // Doc is a parsed document. Free it exactly once.
 type Doc struct {
-	ptr *C.xmlDoc
-	dom *dom.Document
+	ptr  *C.xmlDoc
+	dom  *dom.Document
+	size int // bytes parsed
 }
+
+// trimAbove: freeing a document parsed from more bytes than this gives the
+// C heap's free memory back to the system. glibc keeps an arena per thread,
+// and cgo calls land on any thread, so a large tree freed in one arena is
+// not reused by the next parse in another: without a trim, a run of large
+// answers piles up resident memory.
+const trimAbove = 1 << 20
 
 // Free releases the document; calling it again does nothing.
 func (d *Doc) Free() {
@@ -148,6 +156,9 @@ func (d *Doc) Free() {
 	}
 	d.dom.Free()
 	d.dom, d.ptr = nil, nil
+	if d.size > trimAbove {
+		C.conform_trim()
+	}
 }
 
 // Encoding is the encoding the document declared ("" when none).
