@@ -499,6 +499,17 @@ var _ = Describe("conform run", func() {
 		Expect(out + errs).NotTo(ContainSubstring("alice"))
 	})
 
+	It("keeps a password echoed into a login answer off stderr", func() {
+		const pw = "Echo-Me-Pa55word"
+		srv := httptest.NewServer(&breaker{next: mock.MustNew(mock.Options{}), op: "AuthenticateUsernamePassword",
+			fix: replace("<AuthenticationSucceeded>false</AuthenticationSucceeded>", "<AuthenticationSucceeded>"+pw+"</AuthenticationSucceeded>")})
+		defer srv.Close()
+		code, out, errs := conformProcess([]string{"CONFORM_PASSWORD=" + pw}, "run", "--endpoint", srv.URL, "--user", "conform", "--reports", GinkgoT().TempDir())
+		Expect(code).To(Equal(2), out+errs)
+		Expect(errs).To(ContainSubstring("not contract-valid"))
+		Expect(out + errs).NotTo(ContainSubstring(pw))
+	})
+
 	It("exits 3 when the endpoint is unreachable", func() {
 		srv := httptest.NewServer(http.NotFoundHandler())
 		url := srv.URL
