@@ -1,154 +1,236 @@
-// Package suite is conform's Ginkgo suite: one spec per case of the case
-// catalog, built at tree construction from the configuration of the run,
-// labelled by agent, operation, safety class and the case's labels (so
-// --label-filter selects them). `conform run` runs it in-process with Run;
-// `go test ./suite` runs it against the embedded mock.
+// Package suite is conform's Ginkgo adapter: one spec per case of the case
+// catalog, each run by the same engine as `conform run`, its result handed
+// over as a report entry in JSON and read back in ReportAfterSuite, where
+// the same report.Writer makes the same reports. So `ginkgo ./suite`,
+// `ginkgo -p ./suite`, --label-filter, --focus and `ginkgo labels ./suite`
+// all work, and `go test ./suite` runs the catalog against the embedded mock.
+//
+// The run is configured by the environment, as `conform run` is:
+// CONFORM_ENDPOINT (none: an embedded mock in each process), CONFORM_TICKET,
+// CONFORM_USER, CONFORM_PASSWORD, CONFORM_APP_TOKEN, CONFORM_REPORTS (where
+// to write the reports; none: no reports), CONFORM_ALLOW_MUTATIONS=1 and
+// CONFORM_TIMEOUT (a duration, default 30s).
 package suite
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
-	"github.com/conform-dev/conform/internal/soap"
-	"io"
-	"slices"
-	"strings"
+	"net"
+	"net/http"
+	"os"
+	"sort"
 	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
-	"github.com/onsi/ginkgo/v2/formatter"
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/conform-dev/conform/fixtures"
+	"github.com/conform-dev/conform/internal/cli"
 	"github.com/conform-dev/conform/internal/engine"
 	"github.com/conform-dev/conform/internal/fixture"
+	"github.com/conform-dev/conform/internal/mock"
 	"github.com/conform-dev/conform/internal/report"
+	"github.com/conform-dev/conform/internal/results"
 )
 
-// Config is one run of the suite.
+// EntryName names the report entry that carries a case's result.
+const EntryName = "conform-result"
+
+// entry is what a spec hands over: its place in the catalog and its
+// result, credentials already redacted by the process that ran it.
+type entry struct {
+	Index int          `json:"index"`
+	Case  results.Case `json:"case"`
+}
+
+// Config is the run's configuration, read from the environment.
 type Config struct {
-	Engine         *engine.Engine
-	Catalog        *fixture.Catalog
-	Ops            map[string]bool // Agent.Operation to run; empty: all
-	Live           bool            // a real install: mutating cases need AllowMutations
-	AllowMutations bool
-	LabelFilter    string
-	Progress       io.Writer // a line per case; nil: none
-	Reports        *report.Writer
+	Endpoint, Ticket, User, Password, AppToken, Reports string
+	AllowMutations                                      bool
+	Timeout                                             time.Duration
 }
 
-// Outcome is what a run found.
-type Outcome struct {
-	Summary  *report.Summary
-	Duration time.Duration
-	Err      error // the reports could not be written
+// FromEnv reads the CONFORM_* variables.
+func FromEnv() (Config, error) {
+	c := Config{Endpoint: os.Getenv("CONFORM_ENDPOINT"), Ticket: os.Getenv("CONFORM_TICKET"), User: os.Getenv("CONFORM_USER"),
+		Password: os.Getenv("CONFORM_PASSWORD"), AppToken: os.Getenv("CONFORM_APP_TOKEN"), Reports: os.Getenv("CONFORM_REPORTS"),
+		AllowMutations: os.Getenv("CONFORM_ALLOW_MUTATIONS") == "1", Timeout: 30 * time.Second}
+	if t := os.Getenv("CONFORM_TIMEOUT"); t != "" {
+		d, err := time.ParseDuration(t)
+		if err != nil || d <= 0 {
+			return c, fmt.Errorf("CONFORM_TIMEOUT=%q: want a duration such as 30s", t)
+		}
+		c.Timeout = d
+	}
+	if c.Endpoint != "" && c.Ticket == "" && c.User == "" {
+		return c, fmt.Errorf("CONFORM_ENDPOINT is set but no credentials: set CONFORM_TICKET, or CONFORM_USER and CONFORM_PASSWORD")
+	}
+	return c, nil
 }
 
+// The run of this process: built at tree construction, logged in before
+// the specs run.
 var (
-	cfg     *Config
-	outcome Outcome
-	mu      sync.Mutex
+	cfg     Config
+	eng     *engine.Engine
+	catalog *fixture.Catalog
+	live    bool
+	setup   error
 )
 
-// Selected reports whether the run's filters keep a case.
-func (c *Config) Selected(cs *fixture.Case) bool {
-	return len(c.Ops) == 0 || c.Ops[cs.Operation]
+var once sync.Once
+
+// prepare builds the run once, at tree construction (so that a test can set
+// the environment before RunSpecs).
+func prepare() {
+	once.Do(func() { setup = build() })
 }
 
-func (c *Config) progress(format string, args ...any) {
-	if c.Progress == nil {
-		return
+func build() error {
+	var err error
+	if cfg, err = FromEnv(); err != nil {
+		return err
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	fmt.Fprintln(c.Progress, soap.Printable(c.Engine.Redactor().String(fmt.Sprintf(format, args...))))
-}
-
-// Ordered keeps the catalog's order (documented cases first); ContinueOnFailure
-// keeps a failure from skipping the cases after it.
-var _ = Describe("conform", Ordered, ContinueOnFailure, func() {
-	if cfg == nil {
-		return
-	}
-	for _, cs := range cfg.Catalog.Cases {
-		if !cfg.Selected(cs) {
-			continue
+	live = cfg.Endpoint != ""
+	if !live {
+		// Each process (ginkgo -p starts several) tests a mock of its own.
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return fmt.Errorf("cannot start the embedded mock: %w", err)
 		}
-		agent, op, _ := strings.Cut(cs.Operation, ".")
-		labels := Label(append([]string{SuiteLabel, agent, agent + "." + op, string(cs.Safety)}, cs.Labels...)...)
-		It(cs.Operation+" "+cs.Name, labels, func(ctx SpecContext) {
-			if cfg.Live && cs.Safety != fixture.ReadOnly && !cfg.AllowMutations {
-				cfg.progress("SKIP %s %s (%s; pass --allow-mutations to run it against a live endpoint)", cs.Operation, cs.Name, cs.Safety)
-				Skip(fmt.Sprintf("%s case against a live endpoint: pass --allow-mutations to run it", cs.Safety))
+		srv := &http.Server{Handler: mock.MustNew(mock.Options{}), ReadHeaderTimeout: 10 * time.Second}
+		go srv.Serve(ln)
+		cfg.Endpoint = "http://" + ln.Addr().String()
+		if cfg.Ticket == "" && cfg.User == "" {
+			cfg.User, cfg.Password = mock.DefaultUser, mock.DefaultPassword
+		}
+	}
+	var app *string
+	if cfg.AppToken != "" {
+		app = &cfg.AppToken
+	}
+	if eng, err = engine.New(engine.Config{Endpoint: cfg.Endpoint, Ticket: cfg.Ticket, AppToken: app, Timeout: cfg.Timeout}); err != nil {
+		return err
+	}
+	eng.AddSecrets(cfg.Password)
+	catalog, err = fixture.Load(fixtures.FS, fixtures.CasesDir, eng, []string{"User", "SoPrincipal"})
+	return err
+}
+
+var _ = BeforeSuite(func() {
+	prepare()
+	if setup != nil {
+		Fail("conform suite: " + setup.Error())
+	}
+	if cfg.Ticket == "" {
+		if err := eng.Authenticate(context.Background(), cfg.User, cfg.Password); err != nil {
+			Fail("conform suite: " + eng.Redactor().String(err.Error()))
+		}
+	}
+})
+
+var _ = Describe("conform", func() {
+	prepare()
+	if setup != nil {
+		It("is configured", func() { Fail("conform suite: " + setup.Error()) })
+		return
+	}
+	for i, cs := range catalog.Cases {
+		It(cs.Operation+" "+cs.Name, Label(CaseLabels(cs)...), func(ctx SpecContext) {
+			var r results.Case
+			if live && cs.Safety != fixture.ReadOnly && !cfg.AllowMutations {
+				r = engine.Describe(cs)
+				r.Status, r.SkipReason = results.Skipped, fmt.Sprintf("%s case against a live endpoint: set CONFORM_ALLOW_MUTATIONS=1 to run it", cs.Safety)
+			} else {
+				r = eng.Run(ctx, cs)
 			}
-			res := cfg.Engine.Run(ctx, cs)
-			AddReportEntry(report.EntryName, res, ReportEntryVisibilityNever)
+			r = report.Redacted(r, eng.Redactor())
+			data, err := json.Marshal(entry{Index: i, Case: r})
+			if err != nil {
+				Fail(err.Error())
+			}
+			AddReportEntry(EntryName, string(data), ReportEntryVisibilityNever)
 			switch {
-			case res.Errored():
-				cfg.progress("ERROR %s %s: %s", cs.Operation, cs.Name, res.Summary())
-				Fail("infrastructure: " + cfg.Engine.Redactor().String(res.Summary()))
-			case res.Failed():
-				cfg.progress("FAIL %s %s: %s", cs.Operation, cs.Name, res.Summary())
-				Fail(cfg.Engine.Redactor().String(res.Summary()))
-			default:
-				cfg.progress("ok   %s %s", cs.Operation, cs.Name)
+			case r.Status == results.Skipped:
+				Skip(r.SkipReason)
+			case r.Errored():
+				Fail("infrastructure: " + r.Summary())
+			case r.Failed():
+				Fail(r.Summary())
 			}
 		})
 	}
 })
 
-// SuiteLabel marks the suite's specs, so that a binary holding other specs
-// too (a test binary) runs and reports only these.
-const SuiteLabel = "conform-suite"
-
-// ours keeps the suite's specs that were selected: a spec the label filter
-// left out is skipped with no message, and is no part of the run.
-func ours(r types.Report) types.Report {
-	var specs types.SpecReports
-	for _, s := range r.SpecReports {
-		filtered := s.State == types.SpecStateSkipped && s.Failure.Message == ""
-		if s.LeafNodeType == types.NodeTypeIt && slices.Contains(s.Labels(), SuiteLabel) && !filtered {
-			specs = append(specs, s)
+// CaseLabels are a case's labels: its agent, Agent.Operation, safety class
+// and the catalog's labels (the same ones `conform run --label-filter` uses).
+func CaseLabels(c *fixture.Case) []string {
+	agent := c.Operation
+	for i := range agent {
+		if agent[i] == '.' {
+			agent = agent[:i]
+			break
 		}
 	}
-	r.SpecReports = specs
-	return r
+	return append([]string{agent, c.Operation, string(c.Safety)}, c.Labels...)
 }
+
+// Cases reads the cases' results back from a suite's report, in catalog
+// order: each from its report entry (in JSON, as Ginkgo hands entries
+// between processes). A spec with no entry (it failed before its case ran)
+// is reported as an error of its own.
+func Cases(r types.Report) []results.Case {
+	type indexed struct {
+		i int
+		c results.Case
+	}
+	var out []indexed
+	for _, spec := range r.SpecReports {
+		if spec.LeafNodeType != types.NodeTypeIt || spec.State == types.SpecStatePending {
+			continue
+		}
+		found := false
+		for _, e := range spec.ReportEntries {
+			if e.Name != EntryName {
+				continue
+			}
+			var en entry
+			if err := json.Unmarshal([]byte(e.Value.String()), &en); err == nil {
+				out = append(out, indexed{en.Index, en.Case})
+				found = true
+			}
+		}
+		if !found && spec.State != types.SpecStateSkipped {
+			c := results.Case{Operation: spec.LeafNodeText, Name: "spec", Status: results.Error, Steps: []results.Step{{Name: "spec",
+				Checks: []results.Check{{ID: "HTTP-TRANSPORT", Status: results.Error, Message: fmt.Sprintf("the spec %s before its case ran: %s", spec.State, spec.Failure.Message)}}}}}
+			out = append(out, indexed{1 << 30, c})
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].i < out[b].i })
+	cases := make([]results.Case, len(out))
+	for i, x := range out {
+		cases[i] = x.c
+	}
+	return cases
+}
+
+// Last is the summary the last ReportAfterSuite of this process wrote (nil
+// when it wrote none), for tests.
+var Last *report.Summary
 
 var _ = ReportAfterSuite("conform reports", func(r types.Report) {
-	if cfg == nil || cfg.Reports == nil {
+	if setup != nil || cfg.Reports == "" {
 		return
 	}
-	sum, err := cfg.Reports.Write(ours(r))
-	outcome = Outcome{Summary: sum, Err: err, Duration: r.RunTime}
+	m := cli.Manifest(cli.RunOptions{Endpoint: cfg.Endpoint, LabelFilter: r.SuiteConfig.LabelFilter, AllowMutations: cfg.AllowMutations, Timeout: cfg.Timeout},
+		live, r.StartTime.UTC(), catalog)
+	m.FinishedAt = r.EndTime.UTC()
+	w := &report.Writer{Dir: cfg.Reports, Redactor: eng.Redactor, Manifest: m}
+	sum, err := w.Write(Cases(r))
+	if err != nil {
+		Fail("conform suite: cannot write the reports: " + err.Error())
+	}
+	Last = sum
 })
-
-// failer is the testing.T of a run outside `go test`.
-type failer struct{ failed bool }
-
-func (f *failer) Fail() { f.failed = true }
-
-// Run runs the suite in-process (once per process: Ginkgo's rule) and
-// returns what it found. Ginkgo's own console output is discarded unless
-// verbose; the progress lines and the reports are the run's output.
-func Run(c *Config, verbose io.Writer) Outcome {
-	cfg = c
-	suiteConfig, reporterConfig := GinkgoConfiguration()
-	suiteConfig.LabelFilter = SuiteLabel
-	if c.LabelFilter != "" {
-		suiteConfig.LabelFilter = SuiteLabel + " && (" + c.LabelFilter + ")"
-	}
-	suiteConfig.RandomizeAllSpecs = false
-	reporterConfig.NoColor = true
-	reporterConfig.Succinct = true
-	if verbose == nil {
-		verbose = io.Discard
-	}
-	formatter.ColorableStdOut = verbose
-	RunSpecs(&failer{}, "conform", suiteConfig, reporterConfig)
-	return outcome
-}
-
-// Use sets the configuration for a `go test` run of the suite.
-func Use(c *Config) { cfg = c }
-
-// Result is the outcome of the last run.
-func Result() Outcome { return outcome }

@@ -23,7 +23,8 @@ const usage = `conform: contract tests for SuperOffice NetServer SOAP services
 Usage:
   conform run [--endpoint URL] [--ticket T | --user U --password P] [--app-token T]
               [--ops Agent.Op,...] [--label-filter EXPR] [--timeout 30s] [--reports DIR]
-              [--allow-mutations] [--expect-manifest summary.json] [--verbose]
+              [--allow-mutations] [--expect-manifest summary.json] [--parallel N]
+              [--max-transport-failures 3] [--deadline D]
   conform report SUMMARY.json [--out DIR]
   conform report merge A.json B.json ... --out DIR
   conform validate [--op Agent.Operation] [--dir request|response] [--max-size N] FILE...
@@ -103,7 +104,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.DurationVar(&o.Timeout, "timeout", 30*time.Second, "timeout of each call")
 		fs.StringVar(&o.Reports, "reports", "reports", "folder for junit.xml and evidence/")
 		fs.BoolVar(&o.AllowMutations, "allow-mutations", false, "run mutating and destructive cases against a live endpoint")
-		fs.BoolVar(&o.Verbose, "verbose", false, "also print Ginkgo's own report on stderr")
+		fs.IntVar(&o.Parallel, "parallel", 0, "cases run at once (default: one per CPU against the embedded mock, 4 against a live endpoint)")
+		fs.IntVar(&o.MaxTransportFailures, "max-transport-failures", 3, "after this many cases in a row cannot reach the endpoint, report the rest as not attempted (0: never)")
+		fs.DurationVar(&o.Deadline, "deadline", 0, "bound the whole run (e.g. 10m); cases not started by then are reported as not attempted")
 		fs.StringVar(&o.ExpectManifest, "expect-manifest", "", "refuse to run unless the schemas and fixtures are those of this earlier summary.json")
 		if fs.Parse(rest) != nil {
 			return cli.ExitUsage

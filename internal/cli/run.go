@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -23,13 +24,13 @@ import (
 	"github.com/conform-dev/conform/internal/fixture"
 	"github.com/conform-dev/conform/internal/mock"
 	"github.com/conform-dev/conform/internal/report"
+	"github.com/conform-dev/conform/internal/results"
 	"github.com/conform-dev/conform/internal/soap"
 	"github.com/conform-dev/conform/schemas"
-	"github.com/conform-dev/conform/suite"
 )
 
 // Version of conform, reported in every manifest.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // RunOptions are the inputs of `conform run`. Secrets left empty are read
 // from the environment (CONFORM_TICKET, CONFORM_PASSWORD, CONFORM_APP_TOKEN;
@@ -45,8 +46,12 @@ type RunOptions struct {
 	Timeout        time.Duration
 	Reports        string
 	AllowMutations bool
-	Verbose        bool
-	ExpectManifest string // a previous summary.json whose schemas and fixtures must match
+	Parallel       int // cases at once; 0: DefaultParallel
+	// MaxTransportFailures: after this many cases in a row could not reach
+	// the endpoint, the rest are reported as not attempted (0: never).
+	MaxTransportFailures int
+	Deadline             time.Duration // bounds the whole run (0: none)
+	ExpectManifest       string        // a previous summary.json whose schemas and fixtures must match
 }
 
 func (o *RunOptions) fromEnv() {
@@ -180,27 +185,79 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	}
 
 	start := time.Now().UTC()
-	cfg := &suite.Config{
-		Engine: eng, Catalog: cat, Ops: ops, Live: live, AllowMutations: o.AllowMutations,
-		LabelFilter: o.LabelFilter, Progress: stdout,
-		Reports: &report.Writer{Dir: o.Reports, Redactor: eng.Redactor, Manifest: manifest(o, live, start, cat, eng.SystemInfo(ctx), drift, notCompared)},
+	parallel := o.Parallel
+	if parallel <= 0 {
+		parallel = DefaultParallel(live)
 	}
-	var verbose io.Writer
-	if o.Verbose {
-		verbose = stderr
+	filter := func(*fixture.Case) bool { return true }
+	if o.LabelFilter != "" {
+		lf, _ := types.ParseLabelFilter(o.LabelFilter) // checked above
+		filter = func(c *fixture.Case) bool { return lf(CaseLabels(c)) }
 	}
-	out := suite.Run(cfg, verbose)
-	if out.Err != nil {
-		say("cannot write the reports: %v", out.Err)
+	var selected []*fixture.Case
+	for _, c := range cat.Cases {
+		if (len(ops) == 0 || ops[c.Operation]) && filter(c) {
+			selected = append(selected, c)
+		}
+	}
+	runCtx := ctx
+	if o.Deadline > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithTimeout(ctx, o.Deadline)
+		defer cancel()
+	}
+	progress := func(r results.Case) {
+		line := ""
+		switch {
+		case r.Status == results.Skipped:
+			line = fmt.Sprintf("SKIP %s %s (%s)", r.Operation, r.Name, r.SkipReason)
+		case r.Errored():
+			line = fmt.Sprintf("ERROR %s %s: %s", r.Operation, r.Name, r.Summary())
+		case r.Failed():
+			line = fmt.Sprintf("FAIL %s %s: %s", r.Operation, r.Name, r.Summary())
+		default:
+			line = fmt.Sprintf("ok   %s %s", r.Operation, r.Name)
+		}
+		fmt.Fprintln(stdout, soap.Printable(eng.Redactor().String(line)))
+	}
+	fmt.Fprintf(stdout, "conform run: %d cases, %d at a time\n", len(selected), parallel)
+	res := eng.RunAll(runCtx, selected, engine.RunOptions{
+		Parallel: parallel, MaxTransportFailures: o.MaxTransportFailures, Progress: progress,
+		Skip: func(c *fixture.Case) string {
+			if live && c.Safety != fixture.ReadOnly && !o.AllowMutations {
+				return fmt.Sprintf("%s case against a live endpoint: pass --allow-mutations to run it", c.Safety)
+			}
+			return ""
+		},
+	})
+	took := time.Since(start)
+	if ctx.Err() != nil {
+		say("interrupted: the cases not yet run are reported as not attempted")
+	}
+	w := &report.Writer{Dir: o.Reports, Redactor: eng.Redactor, Manifest: manifest(o, live, start, cat, eng.SystemInfo(ctx), drift, notCompared)}
+	sum, err := w.Write(res)
+	if err != nil {
+		say("cannot write the reports: %v", err)
 		return ExitInfra
 	}
-	if out.Summary == nil {
-		// Interrupted before the reports were complete: reports are written
-		// whole or not at all, so any earlier ones in the folder are intact.
-		say("the run was interrupted before its reports were written; %s holds no report of this run", o.Reports)
-		return ExitInfra
+	return verdict(sum, o.Reports, took, stdout, stderr)
+}
+
+// DefaultParallel is how many cases run at once: one per CPU against the
+// embedded mock, and four against a live endpoint (the load an install's
+// operators can expect: four SOAP calls at a time).
+func DefaultParallel(live bool) int {
+	if live {
+		return 4
 	}
-	return verdict(out.Summary, o.Reports, out.Duration, stdout, stderr)
+	return max(1, runtime.NumCPU())
+}
+
+// CaseLabels are the labels --label-filter matches a case by: its agent,
+// Agent.Operation, safety class and the catalog's labels.
+func CaseLabels(c *fixture.Case) []string {
+	agent, _, _ := strings.Cut(c.Operation, ".")
+	return append([]string{agent, c.Operation, string(c.Safety)}, c.Labels...)
 }
 
 // verdict prints a summary's totals and verdict and returns its exit code.
@@ -276,6 +333,14 @@ func hashFS(fsys fs.FS, prefix string, into map[string]string) {
 // user information), server, time, options, and the sha256 of every schema
 // and fixture file.
 func manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog, server map[string]string, drift map[string][]string, notCompared map[string]string) report.Manifest {
+	m := Manifest(o, live, start, cat)
+	m.Server, m.WSDLDrift, m.WSDLNotCompared = server, drift, notCompared
+	return m
+}
+
+// Manifest is a run's provenance as `conform run` records it, for the same
+// options: what the Ginkgo adapter records too.
+func Manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog) report.Manifest {
 	target := "embedded mock"
 	if live {
 		target = "live endpoint"
@@ -292,7 +357,7 @@ func manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog, se
 		}
 	}
 	m := report.Manifest{
-		SuiteVersion: Version, Commit: commit(), Endpoint: endpoint, Target: target, Server: server, WSDLDrift: drift, WSDLNotCompared: notCompared, StartedAt: start,
+		SuiteVersion: Version, Commit: commit(), Endpoint: endpoint, Target: target, StartedAt: start,
 		Schemas: CurrentSchemas(), Fixtures: map[string]string{},
 		Options: report.Options{Ops: ops, LabelFilter: o.LabelFilter, AllowMutations: o.AllowMutations, Timeout: o.Timeout.String()},
 	}

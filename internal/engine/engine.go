@@ -22,6 +22,7 @@ import (
 	"github.com/conform-dev/conform/internal/contract"
 	"github.com/conform-dev/conform/internal/fixture"
 	"github.com/conform-dev/conform/internal/instance"
+	"github.com/conform-dev/conform/internal/results"
 	"github.com/conform-dev/conform/internal/soap"
 	"github.com/conform-dev/conform/internal/validate"
 	"github.com/conform-dev/conform/schemas"
@@ -29,75 +30,6 @@ import (
 
 // InvalidTicket is the ticket sent by steps with auth: invalid.
 const InvalidTicket = "7T:conform-invalid-ticket"
-
-// Status of one check.
-type Status string
-
-// Statuses.
-const (
-	Passed  Status = "passed"
-	Failed  Status = "failed"  // a MUST check failed: a contract failure
-	Warning Status = "warning" // a SHOULD check failed
-	Error   Status = "error"   // infrastructure or a case that cannot run
-	// NotApplicable: the check has nothing to look at in this exchange
-	// (values of a failed call, headers of a SOAP Fault).
-	NotApplicable Status = "not-applicable"
-)
-
-// CheckResult is the outcome of one check in one step.
-type CheckResult struct {
-	Check   string `json:"check"`
-	Status  Status `json:"status"`
-	Message string `json:"message"`          // one line
-	Detail  string `json:"detail,omitempty"` // every finding, one per line
-}
-
-// StepResult is one call and its checks.
-type StepResult struct {
-	Name      string         `json:"name"`
-	Call      string         `json:"call"`
-	Exchange  *soap.Exchange `json:"-"`
-	Checks    []CheckResult  `json:"checks"`
-	Succeeded bool           `json:"succeeded"` // Succeeded=true and no fault
-	Fault     bool           `json:"fault"`
-}
-
-// CaseResult is one case's outcome.
-type CaseResult struct {
-	Case  *fixture.Case
-	Steps []StepResult
-}
-
-func (r *CaseResult) count(s Status) int {
-	n := 0
-	for _, st := range r.Steps {
-		for _, c := range st.Checks {
-			if c.Status == s {
-				n++
-			}
-		}
-	}
-	return n
-}
-
-// Failed reports a contract failure.
-func (r *CaseResult) Failed() bool { return r.count(Failed) > 0 }
-
-// Errored reports an infrastructure error (or a case that could not run).
-func (r *CaseResult) Errored() bool { return r.count(Error) > 0 }
-
-// Summary is a one-line account of the failures, or "".
-func (r *CaseResult) Summary() string {
-	var parts []string
-	for _, st := range r.Steps {
-		for _, c := range st.Checks {
-			if c.Status == Failed || c.Status == Error {
-				parts = append(parts, fmt.Sprintf("%s [%s] %s", st.Name, c.Check, c.Message))
-			}
-		}
-	}
-	return strings.Join(parts, "; ")
-}
 
 // Config is what the engine needs to talk to an endpoint.
 type Config struct {
@@ -200,40 +132,77 @@ func (e *Engine) URL(service string) string {
 
 // Run runs every step of a case; a step whose request could not be sent
 // or answered ends the case.
-func (e *Engine) Run(ctx context.Context, c *fixture.Case) *CaseResult {
-	res := &CaseResult{Case: c}
+func (e *Engine) Run(ctx context.Context, c *fixture.Case) results.Case {
+	start := time.Now()
+	res := Describe(c)
 	vars := map[string]string{}
 	for i := range c.Steps {
 		st := e.safeStep(ctx, c, &c.Steps[i], vars)
 		res.Steps = append(res.Steps, st)
-		for _, cr := range st.Checks {
-			if cr.Status == Error {
-				return res
-			}
+		if stepErrored(st) {
+			break
 		}
 	}
+	res.Seconds = time.Since(start).Seconds()
+	res.Finish()
 	return res
+}
+
+// Describe is a case's result before it runs: its identity.
+func Describe(c *fixture.Case) results.Case {
+	return results.Case{Operation: c.Operation, Name: c.Name, Labels: c.Labels, Safety: string(c.Safety), Source: c.Source, Generated: c.Generated}
+}
+
+func stepErrored(st results.Step) bool {
+	for _, cr := range st.Checks {
+		if cr.Status == results.Error {
+			return true
+		}
+	}
+	return false
+}
+
+// exchange is the plain form of an HTTP exchange.
+func exchange(ex *soap.Exchange) *results.Exchange {
+	if ex == nil {
+		return nil
+	}
+	out := &results.Exchange{URL: ex.URL, Action: ex.Action, Request: string(ex.Request), Status: ex.Status, ContentType: ex.ContentType,
+		Response: string(ex.ResponseText()), Kept: ex.Kept(), Seconds: ex.Duration.Seconds()}
+	if ex.Encoding != "" && ex.Encoding != soap.UTF8 {
+		out.Encoding = ex.Encoding
+	}
+	return out
 }
 
 // safeStep runs a step; a panic inside it (a bug of conform, whatever the
 // peer sent) becomes an error of the step with its stack, and the exchange
 // made so far is kept as evidence.
-func (e *Engine) safeStep(ctx context.Context, c *fixture.Case, st *fixture.Step, vars map[string]string) (out StepResult) {
-	out = StepResult{Name: st.Name, Call: st.Call}
-	defer func() {
-		if p := recover(); p != nil {
-			out.Checks = append(out.Checks, CheckResult{Check: checks.HTTPTransport, Status: Error,
-				Message: fmt.Sprintf("conform failed inside case %q, step %q (a bug of conform; please report it with the evidence): %v", c.Name, st.Name, p),
-				Detail:  string(debug.Stack())})
-		}
+func (e *Engine) safeStep(ctx context.Context, c *fixture.Case, st *fixture.Step, vars map[string]string) results.Step {
+	out := stepResult{Step: results.Step{Name: st.Name, Call: st.Call}}
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				out.Checks = append(out.Checks, results.Check{ID: checks.HTTPTransport, Status: results.Error,
+					Message: fmt.Sprintf("conform failed inside case %q, step %q (a bug of conform; please report it with the evidence): %v", c.Name, st.Name, p),
+					Detail:  string(debug.Stack())})
+			}
+		}()
+		e.step(ctx, st, vars, &out)
 	}()
-	e.step(ctx, st, vars, &out)
-	return out
+	out.Exchange = exchange(out.ex)
+	return out.Step
 }
 
-func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]string, out *StepResult) {
-	add := func(id string, s Status, msg, detail string) {
-		out.Checks = append(out.Checks, CheckResult{Check: id, Status: s, Message: msg, Detail: detail})
+// stepResult is a step being run: its result and the exchange so far.
+type stepResult struct {
+	results.Step
+	ex *soap.Exchange
+}
+
+func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]string, out *stepResult) {
+	add := func(id string, s results.Status, msg, detail string) {
+		out.Checks = append(out.Checks, results.Check{ID: id, Status: s, Message: msg, Detail: detail})
 	}
 	svc, opName, _ := strings.Cut(st.Call, ".")
 	c := e.v.Contract(svc)
@@ -256,7 +225,7 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 		body, err = e.models[svc].Build(op.Input.Body, params)
 	}
 	if err != nil {
-		add(checks.ReqValid, Error, "cannot build the request: "+err.Error(), "")
+		add(checks.ReqValid, results.Error, "cannot build the request: "+err.Error(), "")
 		return
 	}
 	envelope := soap.Envelope(c.SOAPVersion, e.requestHeaders(op, st.Auth), string(body))
@@ -271,17 +240,17 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 	rv0 := e.v.Validate(envelope, target)
 	switch {
 	case st.Invalid && !rv0.Failed():
-		add(checks.ReqValid, Error, "the case means to send an invalid request, but the request is valid (an error in the case)", "")
-		out.Exchange = &soap.Exchange{URL: e.URL(svc), Action: op.SOAPAction, Request: envelope}
+		add(checks.ReqValid, results.Error, "the case means to send an invalid request, but the request is valid (an error in the case)", "")
+		out.ex = &soap.Exchange{URL: e.URL(svc), Action: op.SOAPAction, Request: envelope}
 		return
 	case st.Invalid:
-		add(checks.ReqValid, Passed, "invalid, as the case intends: "+oneLine(rv0.Failures()[0]), "")
+		add(checks.ReqValid, results.Passed, "invalid, as the case intends: "+oneLine(rv0.Failures()[0]), "")
 	case rv0.Failed():
-		add(checks.ReqValid, Error, "the request conform built is not valid (an error in the case): "+oneLine(rv0.Failures()[0]), findingsDetail(rv0.Findings))
-		out.Exchange = &soap.Exchange{URL: e.URL(svc), Action: op.SOAPAction, Request: envelope}
+		add(checks.ReqValid, results.Error, "the request conform built is not valid (an error in the case): "+oneLine(rv0.Failures()[0]), findingsDetail(rv0.Findings))
+		out.ex = &soap.Exchange{URL: e.URL(svc), Action: op.SOAPAction, Request: envelope}
 		return
 	default:
-		add(checks.ReqValid, Passed, "the request is valid", "")
+		add(checks.ReqValid, results.Passed, "the request is valid", "")
 	}
 
 	// The exchange.
@@ -293,11 +262,11 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 	}
 	ex, err := e.client.Post(cctx, e.URL(svc), op.SOAPAction, contentType, envelope)
 	if err != nil {
-		add(checks.HTTPTransport, Error, err.Error(), "")
-		out.Exchange = &soap.Exchange{URL: e.URL(svc), Action: op.SOAPAction, Request: envelope}
+		add(checks.HTTPTransport, results.Error, err.Error(), "")
+		out.ex = &soap.Exchange{URL: e.URL(svc), Action: op.SOAPAction, Request: envelope}
 		return
 	}
-	out.Exchange = ex
+	out.ex = ex
 
 	// The response, as a message.
 	rv := &validate.Result{}
@@ -330,13 +299,13 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 		}
 		switch {
 		case len(mine) == 0 && isFault && ch.ID == checks.HdrMissing:
-			add(ch.ID, NotApplicable, "not applicable: "+checks.AllowFaultHeaders+" are not owed (a SOAP Fault is not the operation's output message)", "")
+			add(ch.ID, results.NotApplicable, "not applicable: "+checks.AllowFaultHeaders+" are not owed (a SOAP Fault is not the operation's output message)", "")
 		case len(mine) == 0:
-			add(ch.ID, Passed, ch.Description, "")
+			add(ch.ID, results.Passed, ch.Description, "")
 		case ch.Severity == checks.Must:
-			add(ch.ID, Failed, oneLine(mine[0])+more(len(mine)), detail)
+			add(ch.ID, results.Failed, oneLine(mine[0])+more(len(mine)), detail)
 		default:
-			add(ch.ID, Warning, oneLine(mine[0])+more(len(mine)), detail)
+			add(ch.ID, results.Warning, oneLine(mine[0])+more(len(mine)), detail)
 		}
 	}
 
@@ -395,15 +364,15 @@ func (e *Engine) requestHeaders(op *contract.Operation, auth string) []string {
 	return out
 }
 
-func (e *Engine) httpChecks(ex *soap.Exchange, version string, isFault bool, add func(string, Status, string, string)) {
+func (e *Engine) httpChecks(ex *soap.Exchange, version string, isFault bool, add func(string, results.Status, string, string)) {
 	want, what := http.StatusOK, "a response"
 	if isFault {
 		want, what = http.StatusInternalServerError, "a SOAP Fault"
 	}
 	if ex.Status == want {
-		add(checks.HTTPStatus, Passed, fmt.Sprintf("HTTP %d for %s", ex.Status, what), "")
+		add(checks.HTTPStatus, results.Passed, fmt.Sprintf("HTTP %d for %s", ex.Status, what), "")
 	} else {
-		add(checks.HTTPStatus, Failed, fmt.Sprintf("HTTP %d for %s; expected %d", ex.Status, what, want), "")
+		add(checks.HTTPStatus, results.Failed, fmt.Sprintf("HTTP %d for %s; expected %d", ex.Status, what, want), "")
 	}
 	wantType := "text/xml"
 	if version == "1.2" {
@@ -413,16 +382,16 @@ func (e *Engine) httpChecks(ex *soap.Exchange, version string, isFault bool, add
 	cs := strings.ToLower(params["charset"])
 	switch {
 	case err != nil || mt != wantType:
-		add(checks.HTTPContentType, Failed, fmt.Sprintf("Content-Type %q; SOAP %s wants %s; charset=utf-8", ex.ContentType, version, wantType), "")
+		add(checks.HTTPContentType, results.Failed, fmt.Sprintf("Content-Type %q; SOAP %s wants %s; charset=utf-8", ex.ContentType, version, wantType), "")
 	case cs != "utf-8" && cs != "utf-16" && cs != "utf-16le" && cs != "utf-16be":
-		add(checks.HTTPContentType, Failed, fmt.Sprintf("Content-Type %q does not name the charset (utf-8 or utf-16)", ex.ContentType), "")
+		add(checks.HTTPContentType, results.Failed, fmt.Sprintf("Content-Type %q does not name the charset (utf-8 or utf-16)", ex.ContentType), "")
 	default:
-		add(checks.HTTPContentType, Passed, "Content-Type "+ex.ContentType, "")
+		add(checks.HTTPContentType, results.Passed, "Content-Type "+ex.ContentType, "")
 	}
 }
 
 // outcome checks EXP-OUTCOME and reports whether the call succeeded.
-func (e *Engine) outcome(st *fixture.Step, msg *soap.Message, isFault bool, add func(string, Status, string, string)) bool {
+func (e *Engine) outcome(st *fixture.Step, msg *soap.Message, isFault bool, add func(string, results.Status, string, string)) bool {
 	var succ *string
 	var sb *bool // Succeeded as an xs:boolean
 	exc := false
@@ -435,10 +404,10 @@ func (e *Engine) outcome(st *fixture.Step, msg *soap.Message, isFault bool, add 
 	}
 	succeeded := msg != nil && !isFault && sb != nil && *sb
 	failedProperly := isFault || (sb != nil && !*sb && exc)
-	failed := Failed
+	failed := results.Failed
 	should := ""
 	if st.Expect.Severity == fixture.SeverityShould {
-		failed, should = Warning, " (a SHOULD, not a contract failure: "+st.Expect.Why+")"
+		failed, should = results.Warning, " (a SHOULD, not a contract failure: "+st.Expect.Why+")"
 	}
 	got := "no readable answer"
 	switch {
@@ -458,29 +427,29 @@ func (e *Engine) outcome(st *fixture.Step, msg *soap.Message, isFault bool, add 
 	switch st.Expect.Outcome {
 	case fixture.OutcomeSuccess:
 		if succeeded {
-			add(checks.ExpOutcome, Passed, "succeeded, as expected", "")
+			add(checks.ExpOutcome, results.Passed, "succeeded, as expected", "")
 		} else {
 			add(checks.ExpOutcome, failed, "expected success; got "+got+should, "")
 		}
 	case fixture.OutcomeFailure:
 		if failedProperly {
-			add(checks.ExpOutcome, Passed, "failed as expected: "+got, "")
+			add(checks.ExpOutcome, results.Passed, "failed as expected: "+got, "")
 		} else {
 			add(checks.ExpOutcome, failed, "expected a failure (Succeeded=false with ExceptionInfo, or a SOAP Fault); got "+got+should, "")
 		}
 	default:
-		add(checks.ExpOutcome, Passed, "any outcome is accepted; got "+got, "")
+		add(checks.ExpOutcome, results.Passed, "any outcome is accepted; got "+got, "")
 	}
 	return succeeded
 }
 
 // values checks EXP-VALUE (on a successful answer) and captures variables.
-func (e *Engine) values(st *fixture.Step, msg *soap.Message, succeeded bool, vars map[string]string, add func(string, Status, string, string)) {
+func (e *Engine) values(st *fixture.Step, msg *soap.Message, succeeded bool, vars map[string]string, add func(string, results.Status, string, string)) {
 	if len(st.Expect.Values) == 0 && len(st.Capture) == 0 {
 		return
 	}
 	if !succeeded {
-		add(checks.ExpValue, NotApplicable, "values are expected of a successful answer only, and this call did not succeed", "")
+		add(checks.ExpValue, results.NotApplicable, "values are expected of a successful answer only, and this call did not succeed", "")
 		return
 	}
 	var problems []string
@@ -541,14 +510,14 @@ func (e *Engine) values(st *fixture.Step, msg *soap.Message, succeeded bool, var
 		}
 	}
 	if len(problems) == 0 {
-		add(checks.ExpValue, Passed, fmt.Sprintf("%d expected values, %d captures", len(st.Expect.Values), len(st.Capture)), "")
+		add(checks.ExpValue, results.Passed, fmt.Sprintf("%d expected values, %d captures", len(st.Expect.Values), len(st.Capture)), "")
 		return
 	}
 	if st.Expect.Severity == fixture.SeverityShould {
-		add(checks.ExpValue, Warning, problems[0]+more(len(problems))+" (a SHOULD, not a contract failure: "+st.Expect.Why+")", strings.Join(problems, "\n"))
+		add(checks.ExpValue, results.Warning, problems[0]+more(len(problems))+" (a SHOULD, not a contract failure: "+st.Expect.Why+")", strings.Join(problems, "\n"))
 		return
 	}
-	add(checks.ExpValue, Failed, problems[0]+more(len(problems)), strings.Join(problems, "\n"))
+	add(checks.ExpValue, results.Failed, problems[0]+more(len(problems)), strings.Join(problems, "\n"))
 }
 
 func oneLine(f validate.Finding) string {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/conform-dev/conform/internal/engine"
 	"github.com/conform-dev/conform/internal/fixture"
+	"github.com/conform-dev/conform/internal/results"
 	"github.com/conform-dev/conform/internal/soap"
 )
 
@@ -36,13 +37,13 @@ func answer(t *testing.T, succeeded bool, exc bool, body string) *engine.Engine 
 	return e
 }
 
-func run(e *engine.Engine, exp fixture.Expect, capture map[string]string) map[string]engine.CheckResult {
+func run(e *engine.Engine, exp fixture.Expect, capture map[string]string) map[string]results.Check {
 	c := &fixture.Case{Operation: "User.GetExternalTokens", Name: "t", Steps: []fixture.Step{{Name: "s", Call: "User.GetExternalTokens", Auth: fixture.AuthTicket,
 		Params: map[string]*string{"Key": str("k")}, Capture: capture, Expect: exp}}}
 	res := e.Run(context.Background(), c)
-	out := map[string]engine.CheckResult{}
+	out := map[string]results.Check{}
 	for _, cr := range res.Steps[0].Checks {
-		out[cr.Check] = cr
+		out[cr.ID] = cr
 	}
 	return out
 }
@@ -56,22 +57,22 @@ func TestExpectations(t *testing.T) {
 		body      string
 		expect    fixture.Expect
 		capture   map[string]string
-		outcome   engine.Status
-		value     engine.Status // "" when no EXP-VALUE result is expected
+		outcome   results.Status
+		value     results.Status // "" when no EXP-VALUE result is expected
 		message   string
 	}{
-		{"success expected and had", true, false, tokens, fixture.Expect{Outcome: "success"}, nil, engine.Passed, "", ""},
-		{"success expected, failure had", false, true, soap.Nil("Response"), fixture.Expect{Outcome: "success"}, nil, engine.Failed, "", "expected success; got Succeeded=false with ExceptionInfo"},
-		{"failure without ExceptionInfo", false, false, soap.Nil("Response"), fixture.Expect{Outcome: "failure"}, nil, engine.Failed, "", "got Succeeded=false"},
-		{"failure had", false, true, soap.Nil("Response"), fixture.Expect{Outcome: "failure"}, nil, engine.Passed, "", ""},
-		{"equals", true, false, tokens, fixture.Expect{Values: []fixture.Value{{Path: "Response/Provider", Equals: str("p")}}}, nil, engine.Passed, engine.Passed, ""},
-		{"equals, wrong", true, false, tokens, fixture.Expect{Values: []fixture.Value{{Path: "Response/Provider", Equals: str("q")}}}, nil, engine.Passed, engine.Failed, `Response/Provider is "p"; expected "q"`},
-		{"pattern", true, false, tokens, fixture.Expect{Values: []fixture.Value{{Path: "Response/Provider", Pattern: "^x"}}}, nil, engine.Passed, engine.Failed, "expected a match of ^x"},
-		{"nil", true, false, tokens, fixture.Expect{Values: []fixture.Value{{Path: "Response/AccessToken", Nil: true}, {Path: "Response/Provider", Nil: true}}}, nil, engine.Passed, engine.Failed, `Response/Provider is "p"; expected nil`},
-		{"nil or absent", true, false, tokens, fixture.Expect{Values: []fixture.Value{{Path: "Response/RefreshToken", NilOrAbsent: true}, {Path: "Response/AccessToken", NilOrAbsent: true}}}, nil, engine.Passed, engine.Passed, ""},
-		{"not empty", true, false, tokens, fixture.Expect{Values: []fixture.Value{{Path: "Response/Claims", NotEmpty: true}}}, nil, engine.Passed, engine.Failed, `Response/Claims is ""; expected a value`},
-		{"values of a failed call", false, true, soap.Nil("Response"), fixture.Expect{Values: []fixture.Value{{Path: "Response/Provider", NotEmpty: true}}}, nil, engine.Passed, engine.NotApplicable, ""},
-		{"capture of nothing", true, false, tokens, fixture.Expect{}, map[string]string{"x": "Response/RefreshToken"}, engine.Passed, engine.Failed, "nothing to capture as ${x}"},
+		{"success expected and had", true, false, tokens, fixture.Expect{Outcome: "success"}, nil, results.Passed, "", ""},
+		{"success expected, failure had", false, true, soap.Nil("Response"), fixture.Expect{Outcome: "success"}, nil, results.Failed, "", "expected success; got Succeeded=false with ExceptionInfo"},
+		{"failure without ExceptionInfo", false, false, soap.Nil("Response"), fixture.Expect{Outcome: "failure"}, nil, results.Failed, "", "got Succeeded=false"},
+		{"failure had", false, true, soap.Nil("Response"), fixture.Expect{Outcome: "failure"}, nil, results.Passed, "", ""},
+		{"equals", true, false, tokens, fixture.Expect{Values: []fixture.Value{{Path: "Response/Provider", Equals: str("p")}}}, nil, results.Passed, results.Passed, ""},
+		{"equals, wrong", true, false, tokens, fixture.Expect{Values: []fixture.Value{{Path: "Response/Provider", Equals: str("q")}}}, nil, results.Passed, results.Failed, `Response/Provider is "p"; expected "q"`},
+		{"pattern", true, false, tokens, fixture.Expect{Values: []fixture.Value{{Path: "Response/Provider", Pattern: "^x"}}}, nil, results.Passed, results.Failed, "expected a match of ^x"},
+		{"nil", true, false, tokens, fixture.Expect{Values: []fixture.Value{{Path: "Response/AccessToken", Nil: true}, {Path: "Response/Provider", Nil: true}}}, nil, results.Passed, results.Failed, `Response/Provider is "p"; expected nil`},
+		{"nil or absent", true, false, tokens, fixture.Expect{Values: []fixture.Value{{Path: "Response/RefreshToken", NilOrAbsent: true}, {Path: "Response/AccessToken", NilOrAbsent: true}}}, nil, results.Passed, results.Passed, ""},
+		{"not empty", true, false, tokens, fixture.Expect{Values: []fixture.Value{{Path: "Response/Claims", NotEmpty: true}}}, nil, results.Passed, results.Failed, `Response/Claims is ""; expected a value`},
+		{"values of a failed call", false, true, soap.Nil("Response"), fixture.Expect{Values: []fixture.Value{{Path: "Response/Provider", NotEmpty: true}}}, nil, results.Passed, results.NotApplicable, ""},
+		{"capture of nothing", true, false, tokens, fixture.Expect{}, map[string]string{"x": "Response/RefreshToken"}, results.Passed, results.Failed, "nothing to capture as ${x}"},
 	} {
 		got := run(answer(t, tc.succeeded, tc.exc, tc.body), tc.expect, tc.capture)
 		if got["EXP-OUTCOME"].Status != tc.outcome {
@@ -84,7 +85,7 @@ func TestExpectations(t *testing.T) {
 		if tc.message != "" && !strings.Contains(got["EXP-OUTCOME"].Message+got["EXP-VALUE"].Message, tc.message) {
 			t.Errorf("%s: messages %q / %q lack %q", tc.name, got["EXP-OUTCOME"].Message, got["EXP-VALUE"].Message, tc.message)
 		}
-		if got["BODY-VALID"].Status != engine.Passed || got["HTTP-STATUS"].Status != engine.Passed {
+		if got["BODY-VALID"].Status != results.Passed || got["HTTP-STATUS"].Status != results.Passed {
 			t.Errorf("%s: the canned response itself should be valid: %+v %+v", tc.name, got["BODY-VALID"], got["HTTP-STATUS"])
 		}
 	}
@@ -100,7 +101,7 @@ func TestInvalidRequestIsNotSent(t *testing.T) {
 	c := &fixture.Case{Operation: "User.GetAccessToken", Name: "t", Steps: []fixture.Step{{Name: "s", Call: "User.GetAccessToken", Auth: fixture.AuthTicket,
 		Params: map[string]*string{"IncludeCsSession": str("maybe")}}}}
 	res := e.Run(context.Background(), c)
-	if !res.Errored() || res.Steps[0].Checks[0].Check != "REQ-VALID" || hits != 0 {
+	if !res.Errored() || res.Steps[0].Checks[0].ID != "REQ-VALID" || hits != 0 {
 		t.Errorf("errored=%v checks=%+v hits=%d", res.Errored(), res.Steps[0].Checks, hits)
 	}
 }
@@ -116,7 +117,7 @@ func TestPanicInAStepIsAnError(t *testing.T) {
 		t.Fatalf("errored=%v steps=%+v", res.Errored(), res.Steps)
 	}
 	cr := res.Steps[0].Checks[len(res.Steps[0].Checks)-1]
-	if cr.Status != engine.Error || !strings.Contains(cr.Message, "a bug of conform") || !strings.Contains(cr.Detail, "engine.(*Engine).step") {
+	if cr.Status != results.Error || !strings.Contains(cr.Message, "a bug of conform") || !strings.Contains(cr.Detail, "engine.(*Engine).step") {
 		t.Errorf("check %+v", cr)
 	}
 }
@@ -127,11 +128,11 @@ func TestBooleansAndShould(t *testing.T) {
 	// The canned answer says Succeeded=true; a case expecting failure at
 	// SHOULD severity warns, at MUST fails.
 	got := run(e, fixture.Expect{Outcome: fixture.OutcomeFailure, Severity: fixture.SeverityShould, Why: "robustness"}, nil)
-	if got["EXP-OUTCOME"].Status != engine.Warning || !strings.Contains(got["EXP-OUTCOME"].Message, "robustness") {
+	if got["EXP-OUTCOME"].Status != results.Warning || !strings.Contains(got["EXP-OUTCOME"].Message, "robustness") {
 		t.Errorf("should: %+v", got["EXP-OUTCOME"])
 	}
 	got = run(e, fixture.Expect{Outcome: fixture.OutcomeFailure}, nil)
-	if got["EXP-OUTCOME"].Status != engine.Failed {
+	if got["EXP-OUTCOME"].Status != results.Failed {
 		t.Errorf("must: %+v", got["EXP-OUTCOME"])
 	}
 
@@ -147,8 +148,8 @@ func TestBooleansAndShould(t *testing.T) {
 		Expect: fixture.Expect{Outcome: fixture.OutcomeSuccess, Values: []fixture.Value{{Path: "Response", Equals: str("false"), Boolean: true}}}}}}
 	res := e2.Run(context.Background(), c)
 	for _, cr := range res.Steps[0].Checks {
-		if cr.Status != engine.Passed && cr.Status != engine.NotApplicable {
-			t.Errorf("Succeeded 1 and Response 0: %s %s %s", cr.Check, cr.Status, cr.Message)
+		if cr.Status != results.Passed && cr.Status != results.NotApplicable {
+			t.Errorf("Succeeded 1 and Response 0: %s %s %s", cr.ID, cr.Status, cr.Message)
 		}
 	}
 }

@@ -9,26 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/onsi/ginkgo/v2/types"
-
-	"github.com/conform-dev/conform/internal/engine"
+	"github.com/conform-dev/conform/internal/results"
 	"github.com/conform-dev/conform/internal/soap"
 )
-
-// EntryName is the name of the report entry that carries a case's result.
-const EntryName = "conform"
-
-// CaseResult returns the case result a spec carries, nil when none.
-func CaseResult(s types.SpecReport) *engine.CaseResult {
-	for _, e := range s.ReportEntries {
-		if e.Name == EntryName {
-			if r, ok := e.GetRawValue().(*engine.CaseResult); ok {
-				return r
-			}
-		}
-	}
-	return nil
-}
 
 // Writer writes the reports of one run into Dir.
 type Writer struct {
@@ -45,9 +28,10 @@ func (w *Writer) redact(s string) string { return w.Redactor().String(s) }
 // redactXML redacts a message as a reader sees it (references decoded).
 func (w *Writer) redactXML(s string) string { return w.Redactor().XML(s) }
 
-// Write builds the run's Summary from Ginkgo's report, writes the evidence,
-// summary.json, junit.xml and report.html, and returns the Summary.
-func (w *Writer) Write(r types.Report) (*Summary, error) {
+// Write builds the run's Summary from the cases' results (in the order
+// given), writes the evidence, summary.json, junit.xml and report.html, and
+// returns the Summary. Everything a peer sent is redacted on the way.
+func (w *Writer) Write(cases []results.Case) (*Summary, error) {
 	if err := os.MkdirAll(w.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("reports folder %s: %w", w.Dir, err)
 	}
@@ -76,11 +60,8 @@ func (w *Writer) Write(r types.Report) (*Summary, error) {
 		m.FinishedAt = time.Now().UTC()
 	}
 	s := &Summary{Format: Format, Version: Version, Runs: []Manifest{m}, Strictness: Strictness()}
-	for _, spec := range r.SpecReports {
-		if spec.LeafNodeType != types.NodeTypeIt {
-			continue
-		}
-		c, err := w.caseOf(spec)
+	for i := range cases {
+		c, err := w.caseOf(&cases[i])
 		if err != nil {
 			return nil, err
 		}
@@ -147,54 +128,23 @@ func WriteAll(dir string, s *Summary) error {
 	return writeAtomic(filepath.Join(dir, "report.html"), page)
 }
 
-func (w *Writer) caseOf(spec types.SpecReport) (Case, error) {
-	res := CaseResult(spec)
-	c := Case{Seconds: spec.RunTime.Seconds()}
-	if res == nil {
-		// A spec with no result: skipped before running, or broken.
-		c.Operation, c.Name, _ = strings.Cut(spec.LeafNodeText, " ")
-		for _, l := range spec.Labels() {
-			if strings.Count(l, ".") == 1 && strings.HasPrefix(spec.LeafNodeText, l+" ") {
-				c.Operation, c.Name = l, strings.TrimPrefix(spec.LeafNodeText, l+" ")
-			}
+func (w *Writer) caseOf(res *results.Case) (Case, error) {
+	c := Case{Operation: res.Operation, Name: res.Name, Labels: res.Labels, Safety: res.Safety, Source: res.Source,
+		Kind: kindOf(res.Labels, res.Generated), Outcome: string(res.Status), Seconds: res.Seconds}
+	if res.Status == results.Skipped {
+		c.SkipReason = w.redact(res.SkipReason)
+		if c.SkipReason == "" {
+			c.SkipReason = "skipped"
 		}
-		c.Labels = spec.Labels()
-		c.Kind = kindOf(c.Labels, false)
-		if spec.State == types.SpecStateSkipped || spec.State == types.SpecStatePending {
-			c.Outcome, c.SkipReason = Skipped, w.redact(spec.Failure.Message)
-			if c.SkipReason == "" {
-				c.SkipReason = "skipped"
-			}
-			for _, l := range spec.Labels() {
-				switch l {
-				case "read-only", "mutating", "destructive":
-					c.Safety = l
-				}
-			}
-			return c, nil
-		}
-		c.Outcome = Error
-		c.Steps = []Step{{Name: "spec", Results: []Result{{Check: "HTTP-TRANSPORT", Severity: severity("HTTP-TRANSPORT"), Outcome: Error,
-			Message: w.redact(fmt.Sprintf("the spec %s: %s", spec.State, spec.Failure.Message)), Detail: spec.Failure.Location.String()}}}}
 		return c, nil
-	}
-	cs := res.Case
-	c.Operation, c.Name, c.Labels, c.Safety, c.Source = cs.Operation, cs.Name, cs.Labels, string(cs.Safety), cs.Source
-	c.Kind = kindOf(cs.Labels, cs.Generated)
-	c.Outcome = Passed
-	if res.Errored() {
-		c.Outcome = Error
-	}
-	if res.Failed() {
-		c.Outcome = Failed
 	}
 	for i, st := range res.Steps {
 		step := Step{Name: st.Name, Call: st.Call, Fault: st.Fault}
 		problem := false
 		for _, cr := range st.Checks {
-			step.Results = append(step.Results, Result{Check: cr.Check, Severity: severity(cr.Check), Outcome: string(cr.Status),
+			step.Results = append(step.Results, Result{Check: cr.ID, Severity: severity(cr.ID), Outcome: string(cr.Status),
 				Message: w.redact(cr.Message), Detail: w.redact(cr.Detail)})
-			if cr.Status == engine.Failed || cr.Status == engine.Error || cr.Status == engine.Warning {
+			if cr.Status == results.Failed || cr.Status == results.Error || cr.Status == results.Warning {
 				problem = true
 			}
 		}
@@ -209,7 +159,7 @@ func (w *Writer) caseOf(spec types.SpecReport) (Case, error) {
 		if problem && st.Exchange != nil {
 			ex := st.Exchange
 			step.Exchange = &Exchange{URL: w.redact(ex.URL), Action: ex.Action, Status: ex.Status, ContentType: w.redact(ex.ContentType),
-				Request: w.redactXML(cut(ex.Request)), Response: w.redactXML(cut(ex.ResponseText()))}
+				Request: w.redactXML(cut(ex.Request)), Response: w.redactXML(cut(ex.Response))}
 		}
 		c.Steps = append(c.Steps, step)
 	}
@@ -223,21 +173,21 @@ func slug(s string) string {
 }
 
 // evidence writes one step's exchange and returns the paths to attach.
-func (w *Writer) evidence(res *engine.CaseResult, i int) ([]string, error) {
+func (w *Writer) evidence(res *results.Case, i int) ([]string, error) {
 	st := res.Steps[i]
 	ex := st.Exchange
 	if ex == nil {
 		return nil, nil
 	}
-	rel := filepath.Join("evidence", res.Case.Operation, slug(res.Case.Name))
-	dir := filepath.Join(w.staging, res.Case.Operation, slug(res.Case.Name))
+	rel := filepath.Join("evidence", res.Operation, slug(res.Name))
+	dir := filepath.Join(w.staging, res.Operation, slug(res.Name))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
 	base := fmt.Sprintf("%02d-%s", i+1, slug(st.Name))
 	var files []string
-	put := func(name string, data []byte) error {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(w.redactXML(string(data))), 0o644); err != nil {
+	put := func(name string, data string) error {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(w.redactXML(data)), 0o644); err != nil {
 			return err
 		}
 		files = append(files, filepath.Join(w.Dir, rel, name))
@@ -248,18 +198,18 @@ func (w *Writer) evidence(res *engine.CaseResult, i int) ([]string, error) {
 	}
 	if ex.Status != 0 {
 		// What a reader sees: UTF-16 decoded (redaction matches decoded text).
-		if err := put(base+".response.xml", ex.ResponseText()); err != nil {
+		if err := put(base+".response.xml", ex.Response); err != nil {
 			return nil, err
 		}
 	}
-	meta := fmt.Sprintf("POST %s\nSOAPAction: %q\n\nHTTP %d\nContent-Type: %s\nDuration: %s\nTruncated: %v\n", ex.URL, ex.Action, ex.Status, ex.ContentType, ex.Duration.Round(time.Microsecond), ex.Truncated)
-	if k := ex.Kept(); k != "" {
-		meta += "Kept: " + k + "\n"
+	meta := fmt.Sprintf("POST %s\nSOAPAction: %q\n\nHTTP %d\nContent-Type: %s\nDuration: %s\n", ex.URL, ex.Action, ex.Status, ex.ContentType, time.Duration(ex.Seconds*float64(time.Second)).Round(time.Microsecond))
+	if ex.Kept != "" {
+		meta += "Kept: " + ex.Kept + "\n"
 	}
-	if ex.Encoding != "" && ex.Encoding != soap.UTF8 {
+	if ex.Encoding != "" {
 		meta += "Encoding: " + ex.Encoding + " (the response file holds it decoded, as UTF-8)\n"
 	}
-	if err := put(base+".http.txt", []byte(meta)); err != nil {
+	if err := put(base+".http.txt", meta); err != nil {
 		return nil, err
 	}
 	return files, nil
@@ -280,9 +230,34 @@ func (w *Writer) redactMap(m map[string]string) map[string]string {
 // file has what was kept.
 const maxShown = 256 << 10
 
-func cut(b []byte) string {
+func cut(b string) string {
 	if len(b) <= maxShown {
-		return string(b)
+		return b
 	}
-	return string(b[:maxShown]) + fmt.Sprintf("\n[… %d more bytes in the evidence file]", len(b)-maxShown)
+	return b[:maxShown] + fmt.Sprintf("\n[… %d more bytes in the evidence file]", len(b)-maxShown)
+}
+
+// Redacted is a case's result with every credential redacted: for handing a
+// result to another process (the Ginkgo adapter's report entries), whose
+// redactor does not know this process's secrets.
+func Redacted(c results.Case, r *soap.Redactor) results.Case {
+	c.SkipReason = r.String(c.SkipReason)
+	steps := make([]results.Step, len(c.Steps))
+	for i, st := range c.Steps {
+		checks := make([]results.Check, len(st.Checks))
+		for j, ch := range st.Checks {
+			ch.Message, ch.Detail = r.String(ch.Message), r.String(ch.Detail)
+			checks[j] = ch
+		}
+		st.Checks = checks
+		if st.Exchange != nil {
+			ex := *st.Exchange
+			ex.URL, ex.ContentType = r.String(ex.URL), r.String(ex.ContentType)
+			ex.Request, ex.Response = r.XML(ex.Request), r.XML(ex.Response)
+			st.Exchange = &ex
+		}
+		steps[i] = st
+	}
+	c.Steps = steps
+	return c
 }

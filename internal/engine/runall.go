@@ -1,0 +1,137 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/conform-dev/conform/internal/checks"
+	"github.com/conform-dev/conform/internal/fixture"
+	"github.com/conform-dev/conform/internal/results"
+)
+
+// RunOptions shape a run of many cases.
+type RunOptions struct {
+	// Parallel is how many cases run at once (at least 1). Steps inside a
+	// case stay in order; an exclusive case runs alone.
+	Parallel int
+	// MaxTransportFailures: after this many cases in a row end because the
+	// endpoint did not answer, the rest are reported at once as errors,
+	// not attempted (0: never).
+	MaxTransportFailures int
+	// Skip names why a case is not to be run ("" to run it): a mutating
+	// case against a live endpoint, say. Skipped cases are reported.
+	Skip func(*fixture.Case) string
+	// Progress, when set, gets each case's result as it ends (from several
+	// goroutines, one at a time).
+	Progress func(results.Case)
+}
+
+// Reasons a case was not attempted.
+const (
+	NotAttemptedDead        = "not attempted: the endpoint stopped answering (%d cases in a row could not reach it)"
+	NotAttemptedDeadline    = "not attempted: the run's --deadline passed"
+	NotAttemptedInterrupted = "not attempted: the run was interrupted"
+)
+
+// RunAll runs the cases on a pool of workers and returns their results in
+// the order given, whatever order they finished in. When ctx ends (Ctrl-C,
+// a deadline) the cases not started are reported as not attempted, and
+// those running end with the error their calls get.
+func (e *Engine) RunAll(ctx context.Context, cases []*fixture.Case, o RunOptions) []results.Case {
+	if o.Parallel < 1 {
+		o.Parallel = 1
+	}
+	out := make([]results.Case, len(cases))
+	var (
+		mu       sync.Mutex
+		inARow   int  // cases in a row that ended on a transport failure
+		dead     bool // the endpoint stopped answering
+		wg       sync.WaitGroup
+		sem      = make(chan struct{}, o.Parallel)
+		progress = func(r results.Case) {
+			if o.Progress != nil {
+				mu.Lock()
+				defer mu.Unlock()
+				o.Progress(r)
+			}
+		}
+	)
+	notAttempted := func(c *fixture.Case) (results.Case, bool) {
+		mu.Lock()
+		isDead := dead
+		mu.Unlock()
+		why := ""
+		switch {
+		case isDead:
+			why = fmt.Sprintf(NotAttemptedDead, o.MaxTransportFailures)
+		case errors.Is(ctx.Err(), context.DeadlineExceeded):
+			why = NotAttemptedDeadline
+		case ctx.Err() != nil:
+			why = NotAttemptedInterrupted
+		default:
+			return results.Case{}, false
+		}
+		r := Describe(c)
+		r.Steps = []results.Step{{Name: "not attempted", Checks: []results.Check{{ID: checks.HTTPTransport, Status: results.Error, Message: why}}}}
+		r.Finish()
+		return r, true
+	}
+	runOne := func(i int) {
+		c := cases[i]
+		if why := skipReason(o, c); why != "" {
+			r := Describe(c)
+			r.Status, r.SkipReason = results.Skipped, why
+			out[i] = r
+			progress(r)
+			return
+		}
+		if r, ok := notAttempted(c); ok {
+			out[i] = r
+			progress(r)
+			return
+		}
+		r := e.Run(ctx, c)
+		mu.Lock()
+		if r.TransportFailed() && ctx.Err() == nil {
+			inARow++
+			if o.MaxTransportFailures > 0 && inARow >= o.MaxTransportFailures {
+				dead = true
+			}
+		} else if !r.TransportFailed() {
+			inARow = 0
+		}
+		mu.Unlock()
+		out[i] = r
+		progress(r)
+	}
+	for i, c := range cases {
+		if c.Exclusive {
+			// Alone: wait for the others, run it, then go on.
+			wg.Wait()
+			runOne(i)
+			continue
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			runOne(i)
+		}(i)
+	}
+	wg.Wait()
+	return out
+}
+
+func skipReason(o RunOptions, c *fixture.Case) string {
+	if o.Skip == nil {
+		return ""
+	}
+	return o.Skip(c)
+}
+
+// Elapsed is a helper for callers that report a run's duration.
+func Elapsed(start time.Time) time.Duration { return time.Since(start).Round(time.Millisecond) }
