@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"time"
 
 	"github.com/conform-dev/conform/internal/checks"
 	"github.com/conform-dev/conform/internal/fixture"
@@ -15,7 +14,7 @@ import (
 // RunOptions shape a run of many cases.
 type RunOptions struct {
 	// Parallel is how many cases run at once (at least 1). Steps inside a
-	// case stay in order; an exclusive case runs alone.
+	// case stay in order; exclusive cases run alone, after the others.
 	Parallel int
 	// MaxTransportFailures: after this many cases in a row end because the
 	// endpoint did not answer, the rest are reported at once as errors,
@@ -107,11 +106,12 @@ func (e *Engine) RunAll(ctx context.Context, cases []*fixture.Case, o RunOptions
 		out[i] = r
 		progress(r)
 	}
+	// Exclusive cases run alone, one after another, once the others are
+	// done: one pause of the pool instead of one per case.
+	var exclusive []int
 	for i, c := range cases {
 		if c.Exclusive {
-			// Alone: wait for the others, run it, then go on.
-			wg.Wait()
-			runOne(i)
+			exclusive = append(exclusive, i)
 			continue
 		}
 		sem <- struct{}{}
@@ -123,6 +123,10 @@ func (e *Engine) RunAll(ctx context.Context, cases []*fixture.Case, o RunOptions
 		}(i)
 	}
 	wg.Wait()
+	for _, i := range exclusive {
+		runOne(i)
+	}
+	wg.Wait()
 	return out
 }
 
@@ -132,6 +136,3 @@ func skipReason(o RunOptions, c *fixture.Case) string {
 	}
 	return o.Skip(c)
 }
-
-// Elapsed is a helper for callers that report a run's duration.
-func Elapsed(start time.Time) time.Duration { return time.Since(start).Round(time.Millisecond) }

@@ -17,7 +17,11 @@ var ErrRedirect = errors.New("redirected to another origin")
 // carry the password or the ticket there. The error names the target
 // without its user information or query.
 func HTTPClient() *http.Client {
-	return &http.Client{CheckRedirect: sameOrigin}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	// A run keeps up to --parallel calls in flight to one host: keep their
+	// connections (Go's default keeps 2 idle per host and re-dials the rest).
+	t.MaxIdleConnsPerHost = 64
+	return &http.Client{CheckRedirect: sameOrigin, Transport: t}
 }
 
 func sameOrigin(req *http.Request, via []*http.Request) error {
