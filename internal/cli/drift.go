@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/conform-dev/conform/internal/contract"
+	"github.com/conform-dev/conform/internal/contracts"
 	"github.com/conform-dev/conform/internal/instance"
 	"github.com/conform-dev/conform/schemas"
 )
@@ -24,9 +25,13 @@ func Drift(source string, data []byte) (string, []string, error) {
 		return "", nil, err
 	}
 	svc := ex.Contract.Service
-	pinned, err := contract.Load(schemas.FS, svc)
+	set, err := contracts.Default()
 	if err != nil {
-		return svc, nil, fmt.Errorf("service %s has no pinned contract in this conform: %w", svc, err)
+		return svc, nil, err
+	}
+	pinned := set.Contract(svc)
+	if pinned == nil {
+		return svc, nil, fmt.Errorf("service %s has no pinned contract in this conform", svc)
 	}
 	diff := contract.Diff(pinned, ex.Contract)
 	mfs := fstest.MapFS{}
@@ -37,11 +42,7 @@ func Drift(source string, data []byte) (string, []string, error) {
 	if err != nil {
 		return svc, nil, err
 	}
-	ref, err := instance.Load(schemas.FS, svc, pinned)
-	if err != nil {
-		return svc, nil, err
-	}
-	return svc, append(diff, instance.Diff(ref, live)...), nil
+	return svc, append(diff, instance.Diff(set.Model(svc), live)...), nil
 }
 
 // SchemasDiff runs `conform schemas diff --wsdl FILE|URL`.

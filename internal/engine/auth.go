@@ -55,9 +55,9 @@ func (e *Engine) Authenticate(ctx context.Context, user, password string) error 
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
-	rv := e.v.ValidateCharset(ex.Response, soap.Charset(ex.ContentType), validate.Target{Service: "SoPrincipal", Operation: op.Name, Direction: contract.Response})
-	msg, rerr := soap.Read(ex.Text)
-	if rerr != nil || msg.Body == nil {
+	rv := e.v.ValidateAndRead(ex.Response, soap.Charset(ex.ContentType), validate.Target{Service: "SoPrincipal", Operation: op.Name, Direction: contract.Response})
+	msg := rv.Message
+	if msg == nil || msg.Body == nil {
 		return fmt.Errorf("%w: SoPrincipal answered HTTP %d with no readable SOAP envelope", ErrUnreachable, ex.Status)
 	}
 	e.AddSecrets(soap.Secrets(ex.Text)...)
@@ -93,13 +93,11 @@ func (e *Engine) SystemInfo(ctx context.Context) map[string]string {
 	if err != nil || ex.Status != http.StatusOK {
 		return nil
 	}
-	if rv := e.v.ValidateCharset(ex.Response, soap.Charset(ex.ContentType), validate.Target{Service: "SoPrincipal", Operation: op.Name, Direction: contract.Response}); rv.Failed() {
+	rv := e.v.ValidateAndRead(ex.Response, soap.Charset(ex.ContentType), validate.Target{Service: "SoPrincipal", Operation: op.Name, Direction: contract.Response})
+	if rv.Failed() || rv.Message == nil || rv.Message.Body == nil {
 		return nil
 	}
-	msg, err := soap.Read(ex.Text)
-	if err != nil || msg.Body == nil {
-		return nil
-	}
+	msg := rv.Message
 	info := msg.Body.Child("SystemInfo")
 	if info == nil {
 		return nil

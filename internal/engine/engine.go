@@ -20,12 +20,12 @@ import (
 
 	"github.com/conform-dev/conform/internal/checks"
 	"github.com/conform-dev/conform/internal/contract"
+	"github.com/conform-dev/conform/internal/contracts"
 	"github.com/conform-dev/conform/internal/fixture"
 	"github.com/conform-dev/conform/internal/instance"
 	"github.com/conform-dev/conform/internal/results"
 	"github.com/conform-dev/conform/internal/soap"
 	"github.com/conform-dev/conform/internal/validate"
-	"github.com/conform-dev/conform/schemas"
 )
 
 // InvalidTicket is the ticket sent by steps with auth: invalid.
@@ -54,21 +54,19 @@ type Engine struct {
 
 // New builds an engine over the embedded contracts.
 func New(cfg Config) (*Engine, error) {
-	v, err := validate.Default()
+	set, err := contracts.Default()
 	if err != nil {
 		return nil, err
 	}
+	v := set.Validator
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
 	}
 	e := &Engine{cfg: cfg, v: v, models: map[string]*instance.Schema{}, client: &soap.Client{HTTP: cfg.HTTP}, secrets: map[string]bool{}}
 	for _, c := range v.Contracts() {
-		m, err := instance.Load(schemas.FS, c.Service, c)
-		if err != nil {
-			return nil, err
-		}
-		e.models[c.Service] = m
+		e.models[c.Service] = set.Model(c.Service)
 	}
+
 	e.AddSecrets(cfg.Ticket)
 	if cfg.AppToken != nil {
 		e.AddSecrets(*cfg.AppToken)
@@ -273,7 +271,7 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 	if ex.Truncated {
 		rv.Findings = append(rv.Findings, validate.Finding{Check: checks.XMLSize, Severity: checks.Must, Message: fmt.Sprintf("the response is larger than the limit of %d bytes; it was not read further (the evidence keeps its first %d bytes)", soap.DefaultMaxResponse, len(ex.Response))})
 	} else {
-		rv = e.v.ValidateCharset(ex.Response, soap.Charset(ex.ContentType), validate.Target{Service: svc, Operation: opName, Direction: contract.Response})
+		rv = e.v.ValidateAndRead(ex.Response, soap.Charset(ex.ContentType), validate.Target{Service: svc, Operation: opName, Direction: contract.Response})
 	}
 	isFault := false
 	for _, f := range rv.Findings {
@@ -314,7 +312,7 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 	// read is redacted by the credentials already known and by shape.
 	var msg *soap.Message
 	if readable(rv) {
-		msg, _ = soap.Read(ex.Text)
+		msg = rv.Message // read by the validation: not parsed again
 	}
 	if msg != nil {
 		e.AddSecrets(msg.Secrets()...)

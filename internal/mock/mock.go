@@ -25,6 +25,7 @@ import (
 
 	"github.com/conform-dev/conform/internal/checks"
 	"github.com/conform-dev/conform/internal/contract"
+	"github.com/conform-dev/conform/internal/contracts"
 	"github.com/conform-dev/conform/internal/instance"
 	"github.com/conform-dev/conform/internal/soap"
 	"github.com/conform-dev/conform/internal/validate"
@@ -173,18 +174,17 @@ func New(o Options) (*Mock, error) {
 	if o.Online && o.AppToken == "" {
 		return nil, errors.New("mock: Online mode needs an application token to accept")
 	}
-	v, err := validate.Default()
+	set, err := contracts.Default()
 	if err != nil {
 		return nil, err
 	}
+	v := set.Validator
 	m := &Mock{opts: o, v: v, services: map[string]*service{},
 		tickets: newStore[session](o.MaxSessions, 0), grants: newStore[Grant](o.MaxSessions, 0),
 		tokens: newStore[Tokens](o.MaxStored, o.MaxStoredBytes)}
 	for _, c := range v.Contracts() {
 		s := &service{c: c, canned: map[string][]byte{}, nilBody: map[string]string{}}
-		if s.model, err = instance.Load(schemas.FS, c.Service, c); err != nil {
-			return nil, err
-		}
+		s.model = set.Model(c.Service)
 		if s.wsdl, err = schemas.FS.ReadFile(c.Service + "/" + c.WSDLFile); err != nil {
 			return nil, err
 		}
@@ -376,7 +376,7 @@ func (m *Mock) serveSOAP(w http.ResponseWriter, r *http.Request, s *service, bod
 		return
 	}
 	charset := soap.Charset(r.Header.Get("Content-Type"))
-	res := m.v.ValidateCharset(body, charset, validate.Target{Service: s.c.Service, Operation: op.Name, Direction: contract.Request})
+	res := m.v.ValidateAndRead(body, charset, validate.Target{Service: s.c.Service, Operation: op.Name, Direction: contract.Request})
 	text, _ := soap.DecodeLenient(body, charset)
 	var refuse *validate.Finding
 	for i, f := range res.Findings {
@@ -391,9 +391,9 @@ func (m *Mock) serveSOAP(w http.ResponseWriter, r *http.Request, s *service, bod
 		m.fault(w, soap.FaultClient, fmt.Sprintf("the request is not a valid %s.%s request: %s", s.c.Service, op.Name, describe(*refuse)), soap.Secrets(text))
 		return
 	}
-	msg, err := soap.Read(text)
-	if err != nil {
-		m.fault(w, soap.FaultClient, "the request cannot be read: "+err.Error(), nil)
+	msg := res.Message // read by the validation: not parsed again
+	if msg == nil {
+		m.fault(w, soap.FaultClient, "the request cannot be read as a SOAP envelope", nil)
 		return
 	}
 	rep := m.dispatch(call{s: s, op: op, msg: msg})

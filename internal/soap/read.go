@@ -193,16 +193,26 @@ func ReadCharset(data []byte, charset string) (*Message, error) {
 	if root == nil || root.Name.Local != "Envelope" || Version(root.Name.Space) == "" {
 		return nil, ErrNotEnvelope
 	}
-	m := &Message{Version: Version(root.Name.Space)}
+	var headers []*Node
+	var body *Node
 	for _, k := range root.Kids {
 		switch {
 		case k.Name.Space == root.Name.Space && k.Name.Local == "Header":
-			m.Headers = k.Kids
+			headers = k.Kids
 		case k.Name.Space == root.Name.Space && k.Name.Local == "Body" && len(k.Kids) > 0:
-			m.Body = k.Kids[0]
+			body = k.Kids[0]
 		}
 	}
-	if m.Body != nil && m.Body.Name.Space == root.Name.Space && m.Body.Name.Local == "Fault" {
+	return Assemble(Version(root.Name.Space), headers, body), nil
+}
+
+// Assemble is a message of the given SOAP version from its header blocks
+// and the Body's first element (nil when empty), its Fault read when it is
+// one.
+func Assemble(version string, headers []*Node, body *Node) *Message {
+	m := &Message{Version: version, Headers: headers, Body: body}
+	ns := Namespace(version)
+	if m.Body != nil && m.Body.Name.Space == ns && m.Body.Name.Local == "Fault" {
 		f := &Fault{}
 		if m.Version == "1.1" {
 			f.Code = strings.TrimSpace(m.Body.At("faultcode").text())
@@ -213,5 +223,5 @@ func ReadCharset(data []byte, charset string) (*Message, error) {
 		}
 		m.Fault = f
 	}
-	return m, nil
+	return m
 }

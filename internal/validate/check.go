@@ -231,6 +231,10 @@ func (v *Validator) check(doc *xsd.Doc, r *Result) {
 		}
 	}
 
+	if r.read {
+		r.Message = message(version, header, first)
+	}
+
 	// The envelope itself, against the official schema of its version. Its
 	// Header and Body content is lax; the declared parts were checked above.
 	issues, err := v.envelope.ValidateDoc(doc)

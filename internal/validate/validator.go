@@ -156,8 +156,13 @@ type Finding struct {
 type Result struct {
 	Target   Target
 	Findings []Finding
+	// Message is what a reader needs of the envelope (header blocks, the
+	// Body's first element), built from the tree the validation used: nil
+	// when the message is no SOAP envelope or is too large to build.
+	Message *soap.Message
 
 	perCheck    int            // findings listed per check (0: no limit)
+	read        bool           // build Message
 	counts      map[string]int // findings made, per check
 	unlistedMax map[string]int // line of the last unlisted finding, per check
 }
@@ -242,7 +247,19 @@ func (v *Validator) Validate(data []byte, t Target) *Result {
 // which names the encoding when the bytes do not (XML 1.0 Appendix F). A
 // UTF-16 message is read as UTF-8 of the same lines (soap.Decode).
 func (v *Validator) ValidateCharset(data []byte, charset string, t Target) *Result {
-	r := &Result{Target: t, perCheck: v.Limits.MaxPerCheck}
+	return v.validate(data, charset, t, false)
+}
+
+// ValidateAndRead is ValidateCharset that also returns the message as a
+// reader needs it (Result.Message), built from the tree the validation
+// parsed: the engine and the mock read answers and requests this way, so
+// that no message is parsed twice.
+func (v *Validator) ValidateAndRead(data []byte, charset string, t Target) *Result {
+	return v.validate(data, charset, t, true)
+}
+
+func (v *Validator) validate(data []byte, charset string, t Target, read bool) *Result {
+	r := &Result{Target: t, perCheck: v.Limits.MaxPerCheck, read: read}
 	if int64(len(data)) <= v.MaxSize {
 		text, enc, err := soap.Decode(data, charset)
 		if err != nil {

@@ -224,6 +224,19 @@ func (e *Element) Children() []*Element {
 	return out
 }
 
+// Text is the element's own character content: its text and CDATA
+// children, concatenated (entities are never expanded: documents with a
+// DTD are refused before they are built).
+func (e *Element) Text() string {
+	var b strings.Builder
+	for c := e.cptr().children; c != nil; c = c.next {
+		if (c._type == C.XML_TEXT_NODE || c._type == C.XML_CDATA_SECTION_NODE) && c.content != nil {
+			b.WriteString(C.GoString((*C.char)(unsafe.Pointer(c.content))))
+		}
+	}
+	return b.String()
+}
+
 // HasText reports whether the element has a text child other than whitespace.
 func (e *Element) HasText() bool {
 	for c := e.cptr().children; c != nil; c = c.next {
@@ -340,4 +353,62 @@ func finish(rc C.int, c *C.conform_collector) ([]Issue, error) {
 // oneLine joins a multi-line libxml2 message into one line.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// Node is an element as plain Go data: its name, its xsi:nil attribute,
+// its own text (for an element without element children) and children.
+type Node struct {
+	Space, Local string
+	Nil          string // the xsi:nil attribute's value; "" when absent
+	HasNil       bool
+	Text         string
+	Kids         []*Node
+}
+
+const nsXSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+// Tree copies the element and its descendants into Go data, at most max
+// elements (nil when there are more). It reads libxml2's structures
+// directly, without a cgo call per node.
+func (e *Element) Tree(max int) *Node {
+	budget := max
+	var walk func(n *C.xmlNode) *Node
+	walk = func(n *C.xmlNode) *Node {
+		if budget--; budget < 0 {
+			return nil
+		}
+		out := &Node{Local: C.GoString((*C.char)(unsafe.Pointer(n.name)))}
+		if n.ns != nil && n.ns.href != nil {
+			out.Space = C.GoString((*C.char)(unsafe.Pointer(n.ns.href)))
+		}
+		for a := n.properties; a != nil; a = a.next {
+			if a.ns != nil && a.ns.href != nil && C.GoString((*C.char)(unsafe.Pointer(a.name))) == "nil" &&
+				C.GoString((*C.char)(unsafe.Pointer(a.ns.href))) == nsXSI {
+				out.HasNil = true
+				if a.children != nil && a.children.content != nil {
+					out.Nil = C.GoString((*C.char)(unsafe.Pointer(a.children.content)))
+				}
+			}
+		}
+		var text []string
+		for c := n.children; c != nil; c = c.next {
+			switch c._type {
+			case C.XML_ELEMENT_NODE:
+				k := walk(c)
+				if k == nil {
+					return nil
+				}
+				out.Kids = append(out.Kids, k)
+			case C.XML_TEXT_NODE, C.XML_CDATA_SECTION_NODE:
+				if c.content != nil {
+					text = append(text, C.GoString((*C.char)(unsafe.Pointer(c.content))))
+				}
+			}
+		}
+		if len(out.Kids) == 0 {
+			out.Text = strings.Join(text, "")
+		}
+		return out
+	}
+	return walk(e.cptr())
 }
