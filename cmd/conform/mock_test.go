@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"github.com/conform-dev/conform/internal/netserver"
 	"io"
 	"strings"
 	"time"
@@ -40,7 +41,7 @@ func startMock(args ...string) (string, func() int) {
 
 func login(base, user, password string) bool {
 	ns := "http://www.superoffice.net/ws/crm/NetServer/Services88"
-	env := soap.Envelope("1.1", soap.RequestHeaders(ns, nil, nil)[:1],
+	env := soap.Envelope("1.1", netserver.RequestHeaders(ns, nil, nil)[:1],
 		soap.Elem(ns, "AuthenticateUsernamePassword", soap.Text("UserName", user)+soap.Text("Password", password)))
 	ex, err := (&soap.Client{}).Post(context.Background(), base+"/Remote/Services88/SoPrincipal.svc",
 		"http://www.superoffice.net/ws/crm/NetServer/Services88/SoPrincipal/AuthenticateUsernamePassword", soap.ContentType11, env)

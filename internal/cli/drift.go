@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"github.com/conform-dev/conform/internal/netserver"
 	"github.com/conform-dev/conform/internal/soap"
 	"io"
 	"net/http"
@@ -91,7 +92,7 @@ type DriftCheck struct {
 func liveDrift(ctx context.Context, endpoint string, timeout time.Duration) map[string]DriftCheck {
 	out := map[string]DriftCheck{}
 	for _, svc := range schemas.Services {
-		base := endpoint + "/Remote/Services88/" + svc + ".svc"
+		base := netserver.AgentURL(endpoint, svc)
 		var why []string
 		for _, q := range []string{"?singleWsdl", "?wsdl"} {
 			data, err := fetchWSDL(ctx, base+q, timeout)

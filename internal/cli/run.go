@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/conform-dev/conform/internal/netserver"
 	"io"
 	"io/fs"
 	"net"
@@ -101,7 +102,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	if live {
 		u, err := url.Parse(o.Endpoint)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			say("--endpoint %q: want the installation's base URL, such as https://host/Cust12345 (agents are at URL/Remote/Services88/<Agent>.svc)", soap.Redact(o.Endpoint))
+			say("--endpoint %q: want the installation's base URL, such as https://host/Cust12345 (agents are at URL/Remote/Services88/<Agent>.svc)", netserver.Redact(o.Endpoint))
 			return ExitUsage
 		}
 		if u.User != nil {

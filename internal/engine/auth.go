@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/conform-dev/conform/internal/netserver"
 	"net/http"
 
 	"github.com/conform-dev/conform/internal/contract"
@@ -60,7 +61,7 @@ func (e *Engine) Authenticate(ctx context.Context, user, password string) error 
 	if msg == nil || msg.Body == nil {
 		return fmt.Errorf("%w: SoPrincipal answered HTTP %d with no readable SOAP envelope", ErrUnreachable, ex.Status)
 	}
-	e.AddSecrets(soap.Secrets(ex.Text)...)
+	e.AddSecrets(netserver.Secrets(ex.Text)...)
 	if msg.Fault != nil {
 		return fmt.Errorf("%w: SoPrincipal answered with a SOAP Fault: %s", ErrAuth, e.Redactor().XML(msg.Fault.Reason))
 	}

@@ -9,6 +9,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/conform-dev/conform/internal/netserver"
 	"mime"
 	"net/http"
 	"regexp"
@@ -33,7 +34,7 @@ const InvalidTicket = "7T:conform-invalid-ticket"
 
 // Config is what the engine needs to talk to an endpoint.
 type Config struct {
-	Endpoint string // base URL; agents at Endpoint/Remote/Services88/<Agent>.svc
+	Endpoint string // base URL; agents at netserver.AgentURL(Endpoint, agent)
 	Ticket   string
 	AppToken *string
 	Timeout  time.Duration
@@ -105,7 +106,7 @@ func (e *Engine) Redactor() *soap.Redactor {
 		for s := range e.secrets {
 			out = append(out, s)
 		}
-		e.redactor = soap.NewRedactor(out...)
+		e.redactor = netserver.NewRedactor(out...)
 	}
 	return e.redactor
 }
@@ -125,7 +126,7 @@ func (e *Engine) Secrets() []string {
 
 // URL of an agent.
 func (e *Engine) URL(service string) string {
-	return strings.TrimRight(e.cfg.Endpoint, "/") + "/Remote/Services88/" + service + ".svc"
+	return netserver.AgentURL(e.cfg.Endpoint, service)
 }
 
 // Run runs every step of a case; a step whose request could not be sent
@@ -230,9 +231,9 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 	if st.Sample {
 		// Generated values are made up ("sample-…"); only the headers
 		// carry credentials.
-		e.AddSecrets(soap.Secrets(soap.Envelope(c.SOAPVersion, e.requestHeaders(op, st.Auth), ""))...)
+		e.AddSecrets(netserver.Secrets(soap.Envelope(c.SOAPVersion, e.requestHeaders(op, st.Auth), ""))...)
 	} else {
-		e.AddSecrets(soap.Secrets(envelope)...)
+		e.AddSecrets(netserver.Secrets(envelope)...)
 	}
 	target := validate.Target{Service: svc, Operation: opName, Direction: contract.Request}
 	rv0 := e.v.Validate(envelope, target)
@@ -315,7 +316,7 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 		msg = rv.Message // read by the validation: not parsed again
 	}
 	if msg != nil {
-		e.AddSecrets(msg.Secrets()...)
+		e.AddSecrets(netserver.MessageSecrets(msg)...)
 	}
 	succeeded := e.outcome(st, msg, isFault, add)
 	out.Succeeded = succeeded
@@ -340,20 +341,20 @@ func (e *Engine) requestHeaders(op *contract.Operation, auth string) []string {
 	for _, h := range op.Input.Headers {
 		ns := h.Element.Namespace
 		switch h.Element.Name {
-		case "ApplicationToken":
+		case netserver.HeaderApplicationToken:
 			if e.cfg.AppToken != nil {
-				out = append(out, soap.Elem(ns, "ApplicationToken", soap.Escape(*e.cfg.AppToken)))
+				out = append(out, soap.Elem(ns, netserver.HeaderApplicationToken, soap.Escape(*e.cfg.AppToken)))
 			} else {
-				out = append(out, soap.NilElem(ns, "ApplicationToken"))
+				out = append(out, soap.NilElem(ns, netserver.HeaderApplicationToken))
 			}
-		case "Credentials":
+		case netserver.HeaderCredentials:
 			switch auth {
 			case fixture.AuthNone:
-				out = append(out, soap.NilElem(ns, "Credentials"))
+				out = append(out, soap.NilElem(ns, netserver.HeaderCredentials))
 			case fixture.AuthInvalid:
-				out = append(out, soap.Elem(ns, "Credentials", soap.Text("Ticket", InvalidTicket)))
+				out = append(out, soap.Elem(ns, netserver.HeaderCredentials, soap.Text("Ticket", InvalidTicket)))
 			default:
-				out = append(out, soap.Elem(ns, "Credentials", soap.Text("Ticket", e.cfg.Ticket)))
+				out = append(out, soap.Elem(ns, netserver.HeaderCredentials, soap.Text("Ticket", e.cfg.Ticket)))
 			}
 		default:
 			out = append(out, soap.NilElem(ns, h.Element.Name))
@@ -394,9 +395,9 @@ func (e *Engine) outcome(st *fixture.Step, msg *soap.Message, isFault bool, add 
 	var sb *bool // Succeeded as an xs:boolean
 	exc := false
 	if msg != nil {
-		succ = msg.Header("Succeeded").Value()
-		sb = msg.Header("Succeeded").BoolValue()
-		if x := msg.Header("ExceptionInfo"); x != nil && !x.Nil() {
+		succ = msg.Header(netserver.HeaderSucceeded).Value()
+		sb = msg.Header(netserver.HeaderSucceeded).BoolValue()
+		if x := msg.Header(netserver.HeaderExceptionInfo); x != nil && !x.Nil() {
 			exc = true
 		}
 	}

@@ -2,6 +2,7 @@ package mock
 
 import (
 	"fmt"
+	"github.com/conform-dev/conform/internal/netserver"
 	"strings"
 	"time"
 
@@ -22,19 +23,19 @@ type reply struct {
 // headers are the four response header blocks the binding declares, nil
 // where empty.
 func (r reply) headers(ns string) []string {
-	exc := soap.NilElem(ns, "ExceptionInfo")
+	exc := soap.NilElem(ns, netserver.HeaderExceptionInfo)
 	if r.failed {
-		exc = soap.Elem(ns, "ExceptionInfo", soap.Text("Message", r.excMsg)+soap.Text("ExceptionType", r.excType))
+		exc = soap.Elem(ns, netserver.HeaderExceptionInfo, soap.Text("Message", r.excMsg)+soap.Text("ExceptionType", r.excType))
 	}
-	extra := soap.NilElem(ns, "ExtraInfo")
+	extra := soap.NilElem(ns, netserver.HeaderExtraInfo)
 	if len(r.extraInfo) > 0 {
 		var b strings.Builder
 		for _, kv := range r.extraInfo {
 			b.WriteString("<ExtraInfoNameValuePair>" + soap.Text("Key", kv[0]) + soap.Text("Value", kv[1]) + "</ExtraInfoNameValuePair>")
 		}
-		extra = soap.Elem(ns, "ExtraInfo", b.String())
+		extra = soap.Elem(ns, netserver.HeaderExtraInfo, b.String())
 	}
-	return []string{exc, extra, soap.Elem(ns, "Succeeded", fmt.Sprint(!r.failed)), soap.NilElem(ns, "TimeZone")}
+	return []string{exc, extra, soap.Elem(ns, netserver.HeaderSucceeded, fmt.Sprint(!r.failed)), soap.NilElem(ns, netserver.HeaderTimeZone)}
 }
 
 // call is one request to an operation, after validation and authorization.
@@ -69,7 +70,7 @@ func (m *Mock) handlersFor(svc string) map[string]handler {
 
 func (m *Mock) dispatch(c call) reply {
 	if m.opts.Online {
-		if v := c.msg.Header("ApplicationToken").Value(); v == nil || *v != m.opts.AppToken {
+		if v := c.msg.Header(netserver.HeaderApplicationToken).Value(); v == nil || *v != m.opts.AppToken {
 			return m.failure(c, ExcInvalidAppToken, "the ApplicationToken header is missing or not a known application token (this install runs in Online mode)")
 		}
 	}
@@ -93,7 +94,7 @@ func (m *Mock) failure(c call, excType, message string) reply {
 
 // authorize checks the Credentials header's ticket.
 func (m *Mock) authorize(c call) (string, reply, bool) {
-	t := c.msg.Header("Credentials").At("Ticket").Value()
+	t := c.msg.Header(netserver.HeaderCredentials).At("Ticket").Value()
 	if t == nil || strings.TrimSpace(*t) == "" {
 		return "", m.failure(c, ExcNotAuthenticated, "no ticket in the Credentials header: authenticate with SoPrincipal.AuthenticateUsernamePassword first"), false
 	}

@@ -2,6 +2,7 @@ package mock_test
 
 import (
 	"bytes"
+	"github.com/conform-dev/conform/internal/netserver"
 	"io"
 	"net/http"
 	"sort"
@@ -20,7 +21,7 @@ import (
 func BenchmarkGetAccessTokenRoundTrip(b *testing.B) {
 	e := start(b, mock.Options{})
 	tk := e.ticket()
-	env := soap.Envelope("1.1", soap.RequestHeaders(ns, nil, &tk), soap.Elem(ns, "GetAccessToken", soap.Text("AppToken", "app")+soap.Text("IncludeCsSession", "false")))
+	env := soap.Envelope("1.1", netserver.RequestHeaders(ns, nil, &tk), soap.Elem(ns, "GetAccessToken", soap.Text("AppToken", "app")+soap.Text("IncludeCsSession", "false")))
 	url := e.srv.URL + mock.BasePath + "User.svc"
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	const clients = 8

@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/conform-dev/conform/internal/netserver"
 	"io"
 	"mime"
 	"net/http"
@@ -55,15 +56,15 @@ const (
 	WriteTimeout = 30 * time.Second
 	IdleTimeout  = 15 * time.Second
 	// BasePath is where the agents live: BasePath + "<Agent>.svc".
-	BasePath = "/Remote/Services88/"
+	BasePath = netserver.BasePath
 )
 
 // Exception types the mock reports in ExceptionInfo.
 const (
-	ExcNotAuthenticated = "NotAuthenticatedException"
-	ExcInvalidTicket    = "InvalidTicketException"
-	ExcTicketExpired    = "TicketExpiredException"
-	ExcInvalidAppToken  = "InvalidApplicationTokenException"
+	ExcNotAuthenticated = netserver.ExcNotAuthenticated
+	ExcInvalidTicket    = netserver.ExcInvalidTicket
+	ExcTicketExpired    = netserver.ExcTicketExpired
+	ExcInvalidAppToken  = netserver.ExcInvalidAppToken
 )
 
 // Options configure a Mock. The zero value is a working on-site install
@@ -323,7 +324,7 @@ func (m *Mock) serveWSDL(w http.ResponseWriter, r *http.Request, s *service) {
 
 // fault answers with a SOAP 1.1 fault (HTTP 500), credentials redacted.
 func (m *Mock) fault(w http.ResponseWriter, code, reason string, secrets []string) {
-	reason = soap.Redact(reason, secrets...)
+	reason = netserver.Redact(reason, secrets...)
 	w.Header().Set("Content-Type", soap.ContentType11)
 	w.WriteHeader(http.StatusInternalServerError)
 	w.Write(soap.FaultEnvelope("1.1", code, reason))
@@ -342,7 +343,7 @@ func describe(f validate.Finding) string {
 func (m *Mock) report(op string, fs []validate.Finding, served bool, secrets []string) {
 	now := m.opts.Now().UTC()
 	for _, f := range fs {
-		f.Message = soap.Redact(f.Message, secrets...)
+		f.Message = netserver.Redact(f.Message, secrets...)
 		what := "served all the same"
 		if !served {
 			what = "refused with a Client fault"
@@ -385,10 +386,10 @@ func (m *Mock) serveSOAP(w http.ResponseWriter, r *http.Request, s *service, bod
 		}
 	}
 	if len(res.Findings) > 0 {
-		m.report(s.c.Service+"."+op.Name, res.Findings, refuse == nil, soap.Secrets(text))
+		m.report(s.c.Service+"."+op.Name, res.Findings, refuse == nil, netserver.Secrets(text))
 	}
 	if refuse != nil {
-		m.fault(w, soap.FaultClient, fmt.Sprintf("the request is not a valid %s.%s request: %s", s.c.Service, op.Name, describe(*refuse)), soap.Secrets(text))
+		m.fault(w, soap.FaultClient, fmt.Sprintf("the request is not a valid %s.%s request: %s", s.c.Service, op.Name, describe(*refuse)), netserver.Secrets(text))
 		return
 	}
 	msg := res.Message // read by the validation: not parsed again
@@ -403,7 +404,7 @@ func (m *Mock) serveSOAP(w http.ResponseWriter, r *http.Request, s *service, bod
 	check := m.v.Validate(out, validate.Target{Service: s.c.Service, Operation: op.Name, Direction: contract.Response})
 	if fails := check.Failures(); len(fails) > 0 {
 		m.logf("mock: invalid %s.%s response (a bug of conform): %s", s.c.Service, op.Name, describe(fails[0]))
-		m.fault(w, soap.FaultServer, "the conform mock produced an invalid response (a bug of conform): "+describe(fails[0]), soap.Secrets(out))
+		m.fault(w, soap.FaultServer, "the conform mock produced an invalid response (a bug of conform): "+describe(fails[0]), netserver.Secrets(out))
 		return
 	}
 	w.Header().Set("Content-Type", soap.ContentType11)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/conform-dev/conform/internal/netserver"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -66,7 +67,7 @@ func (e *env) call(service, op string, headers []string, body string) (*soap.Exc
 
 func (e *env) login(user, password string) (string, bool) {
 	e.t.Helper()
-	_, msg := e.call("SoPrincipal", "AuthenticateUsernamePassword", soap.RequestHeaders(ns, nil, nil)[:1],
+	_, msg := e.call("SoPrincipal", "AuthenticateUsernamePassword", netserver.RequestHeaders(ns, nil, nil)[:1],
 		soap.Elem(ns, "AuthenticateUsernamePassword", soap.Text("UserName", user)+soap.Text("Password", password)))
 	ok := *msg.Body.At("AuthenticationSucceeded").Value() == "true"
 	t := msg.Body.At("Credentials", "Ticket").Value()
@@ -105,13 +106,13 @@ func TestTicketExpires(t *testing.T) {
 	e := start(t, mock.Options{TicketTTL: time.Minute, Now: clock})
 	tk := e.ticket()
 	body := soap.Elem(ns, "GetAccessToken", soap.Text("IncludeCsSession", "false"))
-	if _, msg := e.call("User", "GetAccessToken", soap.RequestHeaders(ns, nil, &tk), body); !succeeded(msg) {
+	if _, msg := e.call("User", "GetAccessToken", netserver.RequestHeaders(ns, nil, &tk), body); !succeeded(msg) {
 		t.Fatal("fresh ticket refused")
 	}
 	mu.Lock()
 	now = now.Add(time.Minute)
 	mu.Unlock()
-	_, msg := e.call("User", "GetAccessToken", soap.RequestHeaders(ns, nil, &tk), body)
+	_, msg := e.call("User", "GetAccessToken", netserver.RequestHeaders(ns, nil, &tk), body)
 	if succeeded(msg) || *msg.Header("ExceptionInfo").At("ExceptionType").Value() != mock.ExcTicketExpired {
 		t.Errorf("expired ticket accepted")
 	}
@@ -125,7 +126,7 @@ func TestGetAccessToken(t *testing.T) {
 		cs  bool
 	}{{nil, false}, {str("my-app-token"), true}, {str(""), false}} {
 		inner := soap.OptText("AppToken", tc.app) + soap.Text("IncludeCsSession", fmt.Sprint(tc.cs))
-		_, msg := e.call("User", "GetAccessToken", soap.RequestHeaders(ns, nil, &tk), soap.Elem(ns, "GetAccessToken", inner))
+		_, msg := e.call("User", "GetAccessToken", netserver.RequestHeaders(ns, nil, &tk), soap.Elem(ns, "GetAccessToken", inner))
 		if !succeeded(msg) {
 			t.Fatal("GetAccessToken failed")
 		}
@@ -139,7 +140,7 @@ func TestGetAccessToken(t *testing.T) {
 			t.Errorf("grant %+v for AppToken %v, IncludeCsSession %v", g, tc.app, tc.cs)
 		}
 		// The access token authenticates the same user.
-		_, am := e.call("SoPrincipal", "AuthenticateWithAccessToken", soap.RequestHeaders(ns, nil, nil)[:1], soap.Elem(ns, "AuthenticateWithAccessToken", soap.Text("AccessToken", tok)))
+		_, am := e.call("SoPrincipal", "AuthenticateWithAccessToken", netserver.RequestHeaders(ns, nil, nil)[:1], soap.Elem(ns, "AuthenticateWithAccessToken", soap.Text("AccessToken", tok)))
 		if *am.Body.At("AuthenticationSucceeded").Value() != "true" || *am.Body.At("Response", "Associate").Value() != mock.DefaultUser {
 			t.Errorf("AuthenticateWithAccessToken with a fresh token failed")
 		}
@@ -160,7 +161,7 @@ func TestAuthFailuresAreReportedInHeaders(t *testing.T) {
 		{"empty", str(""), mock.ExcNotAuthenticated},
 		{"invalid", str("7T:not-a-ticket"), mock.ExcInvalidTicket},
 	} {
-		_, msg := e.call("User", "GetExternalTokens", soap.RequestHeaders(ns, nil, tc.ticket), body)
+		_, msg := e.call("User", "GetExternalTokens", netserver.RequestHeaders(ns, nil, tc.ticket), body)
 		exc := msg.Header("ExceptionInfo")
 		if succeeded(msg) || exc.Nil() || *exc.At("ExceptionType").Value() != tc.excType || *exc.At("Message").Value() == "" {
 			t.Errorf("%s ticket: Succeeded=%v ExceptionInfo=%+v", tc.name, succeeded(msg), exc)
@@ -177,7 +178,7 @@ func TestOnlineModeChecksApplicationToken(t *testing.T) {
 		app  *string
 		want bool
 	}{{nil, false}, {str("wrong"), false}, {str("app-123"), true}} {
-		_, msg := e.call("SoPrincipal", "AuthenticateUsernamePassword", soap.RequestHeaders(ns, tc.app, nil)[:1],
+		_, msg := e.call("SoPrincipal", "AuthenticateUsernamePassword", netserver.RequestHeaders(ns, tc.app, nil)[:1],
 			soap.Elem(ns, "AuthenticateUsernamePassword", soap.Text("UserName", mock.DefaultUser)+soap.Text("Password", mock.DefaultPassword)))
 		if succeeded(msg) != tc.want {
 			t.Errorf("app token %v: Succeeded=%v", tc.app, succeeded(msg))
@@ -200,7 +201,7 @@ func tokenInfo(p, a, r, c *string) string {
 func TestExternalTokensRoundTrip(t *testing.T) {
 	e := start(t, mock.Options{})
 	tk := e.ticket()
-	h := soap.RequestHeaders(ns, nil, &tk)
+	h := netserver.RequestHeaders(ns, nil, &tk)
 	for _, tc := range []struct {
 		name       string
 		p, a, r, c *string
@@ -263,9 +264,9 @@ func TestEveryOperationAnswersValidly(t *testing.T) {
 			}
 			var h []string
 			if len(op.Input.Headers) == 3 {
-				h = soap.RequestHeaders(ns, nil, &tk)
+				h = netserver.RequestHeaders(ns, nil, &tk)
 			} else {
-				h = soap.RequestHeaders(ns, nil, nil)[:1]
+				h = netserver.RequestHeaders(ns, nil, nil)[:1]
 			}
 			ex, msg := e.call(c.Service, op.Name, h, string(body))
 			if ex.Status != http.StatusOK || msg.Fault != nil {
@@ -299,7 +300,7 @@ func TestTransport(t *testing.T) {
 	e := start(t, mock.Options{MaxBody: 4096})
 	user := e.srv.URL + mock.BasePath + "User.svc"
 	action := "http://www.superoffice.net/ws/crm/NetServer/Services88/User/GetAccessToken"
-	valid := soap.Envelope("1.1", soap.RequestHeaders(ns, nil, str("7T:x")), soap.Elem(ns, "GetAccessToken", ""))
+	valid := soap.Envelope("1.1", netserver.RequestHeaders(ns, nil, str("7T:x")), soap.Elem(ns, "GetAccessToken", ""))
 
 	// SOAP 1.2 gets 415, as basicHttpBinding answers.
 	if r := post(t, user, "application/soap+xml; charset=utf-8", action, bytes.NewReader(valid), int64(len(valid))); r.StatusCode != http.StatusUnsupportedMediaType {
@@ -339,7 +340,7 @@ func TestTransport(t *testing.T) {
 		{"no SOAPAction", "", valid, []string{"SOAPAction header is missing"}},
 		{"unknown SOAPAction", `"urn:nope"`, valid, []string{`"urn:nope" names no operation of User`}},
 		{"SOAPAction disagrees with body", `"http://www.superoffice.net/ws/crm/NetServer/Services88/User/GetExternalTokens"`, valid, []string{"BODY-ELEMENT", "line 2", "GetAccessToken"}},
-		{"invalid value", `"` + action + `"`, soap.Envelope("1.1", soap.RequestHeaders(ns, nil, str("7T:x")), soap.Elem(ns, "GetAccessToken", soap.Text("IncludeCsSession", "maybe"))), []string{"BODY-VALID at line 2", "IncludeCsSession", "'maybe' is not a valid value"}},
+		{"invalid value", `"` + action + `"`, soap.Envelope("1.1", netserver.RequestHeaders(ns, nil, str("7T:x")), soap.Elem(ns, "GetAccessToken", soap.Text("IncludeCsSession", "maybe"))), []string{"BODY-VALID at line 2", "IncludeCsSession", "'maybe' is not a valid value"}},
 	} {
 		r := post(t, user, soap.ContentType11, tc.action, bytes.NewReader(tc.body), int64(len(tc.body)))
 		data, _ := io.ReadAll(r.Body)
@@ -392,7 +393,7 @@ func TestWSDL(t *testing.T) {
 func TestConcurrentRoundTrips(t *testing.T) {
 	e := start(t, mock.Options{})
 	tk := e.ticket()
-	h := soap.RequestHeaders(ns, nil, &tk)
+	h := netserver.RequestHeaders(ns, nil, &tk)
 	var wg sync.WaitGroup
 	errs := make(chan error, 64*20)
 	for g := 0; g < 64; g++ {
@@ -485,7 +486,7 @@ func TestLenientAboutMissingHeaders(t *testing.T) {
 func TestUTF16Request(t *testing.T) {
 	e := start(t, mock.Options{})
 	tk := e.ticket()
-	env := soap.Envelope("1.1", soap.RequestHeaders(ns, nil, &tk), soap.Elem(ns, "GetAccessToken", soap.Text("IncludeCsSession", "1")))
+	env := soap.Envelope("1.1", netserver.RequestHeaders(ns, nil, &tk), soap.Elem(ns, "GetAccessToken", soap.Text("IncludeCsSession", "1")))
 	env = []byte(strings.Replace(string(env), "utf-8", "utf-16", 1))
 	u := utf16.Encode([]rune(string(env)))
 	b := []byte{0xFF, 0xFE}
@@ -510,7 +511,7 @@ func TestMockStateIsBounded(t *testing.T) {
 	e.ticket()
 	third := e.ticket()
 	valid := func(tk string) bool {
-		_, msg := e.call("User", "GetAccessToken", soap.RequestHeaders(ns, nil, &tk), soap.Elem(ns, "GetAccessToken", ""))
+		_, msg := e.call("User", "GetAccessToken", netserver.RequestHeaders(ns, nil, &tk), soap.Elem(ns, "GetAccessToken", ""))
 		return succeeded(msg)
 	}
 	if valid(first) || !valid(third) {
@@ -518,14 +519,14 @@ func TestMockStateIsBounded(t *testing.T) {
 	}
 	var keys []string
 	for i := 0; i < 3; i++ {
-		_, msg := e.call("User", "SaveExternalTokens", soap.RequestHeaders(ns, nil, &third), soap.Elem(ns, "SaveExternalTokens", tokenInfo(str("p"), str("a"), nil, nil)))
+		_, msg := e.call("User", "SaveExternalTokens", netserver.RequestHeaders(ns, nil, &third), soap.Elem(ns, "SaveExternalTokens", tokenInfo(str("p"), str("a"), nil, nil)))
 		keys = append(keys, *msg.Body.At("Response").Value())
 	}
-	_, msg := e.call("User", "GetExternalTokens", soap.RequestHeaders(ns, nil, &third), soap.Elem(ns, "GetExternalTokens", soap.Text("Key", keys[0])))
+	_, msg := e.call("User", "GetExternalTokens", netserver.RequestHeaders(ns, nil, &third), soap.Elem(ns, "GetExternalTokens", soap.Text("Key", keys[0])))
 	if !succeeded(msg) || msg.Body.At("Response").Value() != nil {
 		t.Errorf("the oldest of 3 token sets must read as unknown with 2 kept")
 	}
-	_, msg = e.call("User", "GetExternalTokens", soap.RequestHeaders(ns, nil, &third), soap.Elem(ns, "GetExternalTokens", soap.Text("Key", keys[2])))
+	_, msg = e.call("User", "GetExternalTokens", netserver.RequestHeaders(ns, nil, &third), soap.Elem(ns, "GetExternalTokens", soap.Text("Key", keys[2])))
 	if v := msg.Body.At("Response", "Provider").Value(); v == nil || *v != "p" {
 		t.Errorf("the newest token set is gone")
 	}

@@ -9,21 +9,6 @@ import (
 	"time"
 )
 
-// RequestHeaders are the SuperOffice request header blocks, in the order
-// the binding declares them (ApplicationToken, Credentials, TimeZone), in
-// namespace ns; a nil value is sent as a nil element.
-func RequestHeaders(ns string, appToken, ticket *string) []string {
-	app := NilElem(ns, "ApplicationToken")
-	if appToken != nil {
-		app = Elem(ns, "ApplicationToken", Escape(*appToken))
-	}
-	cred := NilElem(ns, "Credentials")
-	if ticket != nil {
-		cred = Elem(ns, "Credentials", Text("Ticket", *ticket))
-	}
-	return []string{app, cred, NilElem(ns, "TimeZone")}
-}
-
 // DefaultMaxResponse bounds how much of a response is read (10 MiB).
 const DefaultMaxResponse = 10 << 20
 

@@ -1,7 +1,8 @@
-// Package soap owns SOAP envelopes as conform sends and reads them: the
-// SOAP 1.1 and 1.2 namespaces, content types, and (as the suite grows)
-// building requests with the SuperOffice headers, faults, HTTP transport
-// and redaction of credentials.
+// Package soap owns SOAP as conform sends and reads it, and nothing of any
+// vendor's: the SOAP 1.1 and 1.2 namespaces and content types, building
+// envelopes and faults, reading messages (UTF-8 and UTF-16), the HTTP
+// transport, and redaction of secrets and token shapes it is given.
+// SuperOffice's dialect is package netserver's.
 package soap
 
 // Envelope namespaces.

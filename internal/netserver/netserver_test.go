@@ -1,10 +1,11 @@
-package soap_test
+package netserver_test
 
 import (
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/conform-dev/conform/internal/netserver"
 	"github.com/conform-dev/conform/internal/soap"
 )
 
@@ -15,37 +16,45 @@ func TestSecretsAndRedact(t *testing.T) {
 		msg  []byte
 		want []string
 	}{
-		{"request headers", soap.Envelope("1.1", soap.RequestHeaders(ns, strPtr("app-secret"), strPtr("7T:tkt")), soap.Elem(ns, "GetAccessToken", "")), []string{"app-secret", "7T:tkt"}},
+		{"request headers", soap.Envelope("1.1", netserver.RequestHeaders(ns, strPtr("app-secret"), strPtr("7T:tkt")), soap.Elem(ns, "GetAccessToken", "")), []string{"app-secret", "7T:tkt"}},
 		{"access token response", soap.Envelope("1.1", nil, soap.Elem(ns, "GetAccessTokenResponse", soap.Text("Response", "token-value"))), []string{"token-value"}},
 		{"token key", soap.Envelope("1.1", nil, soap.Elem(ns, "GetExternalTokens", soap.Text("Key", "the-key"))), []string{"the-key"}},
 		{"stored tokens", soap.Envelope("1.1", nil, soap.Elem(ns, "SaveExternalTokens", "<TokenManagementInfo>"+soap.Text("AccessToken", "to&ken")+soap.Text("Provider", "Google")+"</TokenManagementInfo>")), []string{"to&ken"}},
 		{"password", soap.Envelope("1.1", nil, soap.Elem(ns, "AuthenticateUsernamePassword", soap.Text("UserName", "ann")+soap.Text("Password", "pw-1234"))), []string{"pw-1234"}},
 	} {
-		got := soap.Secrets(tc.msg)
+		got := netserver.Secrets(tc.msg)
 		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
 			t.Errorf("%s: secrets %q, want %q", tc.name, got, tc.want)
 		}
-		red := soap.Redact(string(tc.msg), got...)
+		red := netserver.Redact(string(tc.msg), got...)
 		for _, s := range tc.want {
 			if strings.Contains(red, s) || strings.Contains(red, soap.Escape(s)) {
 				t.Errorf("%s: %q survives redaction: %s", tc.name, s, red)
 			}
 		}
 	}
-	if got := soap.Redact("ticket 7T:abcDEF123== and token 8A:xyz_123 seen"); got != "ticket [REDACTED] and token [REDACTED] seen" {
+	if got := netserver.Redact("ticket 7T:abcDEF123== and token 8A:xyz_123 seen"); got != "ticket [REDACTED] and token [REDACTED] seen" {
 		t.Errorf("shape redaction: %q", got)
 	}
-	if got := soap.Redact("Provider and AccessToken", "Provider"); got != "[REDACTED] and AccessToken" {
+	if got := netserver.Redact("Provider and AccessToken", "Provider"); got != "[REDACTED] and AccessToken" {
 		t.Errorf("%q", got)
 	}
 }
 
 func strPtr(s string) *string { return &s }
 
+func TestAgentURL(t *testing.T) {
+	for _, base := range []string{"https://h/Cust1", "https://h/Cust1/", "https://h/Cust1//"} {
+		if got := netserver.AgentURL(base, "User"); got != "https://h/Cust1/Remote/Services88/User.svc" {
+			t.Errorf("%s: %s", base, got)
+		}
+	}
+}
+
 // What a reader sees is redacted: references, CDATA splits, odd characters.
 func TestRedactWhatAReaderSees(t *testing.T) {
 	const tk = "7T:PARTabc!TAILSECRET42"
-	r := soap.NewRedactor("s3cret-value")
+	r := netserver.NewRedactor("s3cret-value")
 	for _, in := range []string{
 		"<a>" + tk + "</a>",
 		"<a>&#55;&#84;&#58;&#80;ARTabc!TAILSECRET42</a>",
@@ -72,7 +81,7 @@ func BenchmarkRedactManySecrets(b *testing.B) {
 	for i := range secrets {
 		secrets[i] = "secret-value-" + strconv.Itoa(i*7919)
 	}
-	r := soap.NewRedactor(secrets...)
+	r := netserver.NewRedactor(secrets...)
 	text := strings.Repeat("<Message>nothing to see here, 7T:abcdef</Message>", 20000) // 1 MB
 	b.SetBytes(int64(len(text)))
 	b.ResetTimer()
