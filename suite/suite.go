@@ -116,7 +116,7 @@ func build() error {
 		return err
 	}
 	eng.AddSecrets(cfg.Password)
-	catalog, err = fixture.Load(fixtures.FS, fixtures.CasesDir, eng, []string{"User", "SoPrincipal"})
+	catalog, err = fixture.Load(fixtures.FS, fixtures.CasesDir, eng, eng.Services())
 	return err
 }
 

@@ -146,7 +146,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		return ExitInfra
 	}
 	eng.AddSecrets(o.Password)
-	cat, err := fixture.Load(fixtures.FS, fixtures.CasesDir, eng, []string{"User", "SoPrincipal"})
+	cat, err := fixture.Load(fixtures.FS, fixtures.CasesDir, eng, eng.Services())
 	if err != nil {
 		say("the case catalog is broken: %v", err)
 		return ExitUsage

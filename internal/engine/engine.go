@@ -75,6 +75,15 @@ func New(cfg Config) (*Engine, error) {
 	return e, nil
 }
 
+// Services are the agents the engine knows, in lookup order.
+func (e *Engine) Services() []string {
+	var out []string
+	for _, c := range e.v.Contracts() {
+		out = append(out, c.Service)
+	}
+	return out
+}
+
 // Contract and Instances make the engine a fixture.Model.
 func (e *Engine) Contract(service string) *contract.Contract { return e.v.Contract(service) }
 

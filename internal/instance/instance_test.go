@@ -1,7 +1,10 @@
 package instance_test
 
 import (
+	"sort"
+	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/conform-dev/conform/internal/contract"
 	"github.com/conform-dev/conform/internal/instance"
@@ -44,9 +47,50 @@ func TestEveryBodyElementIsValid(t *testing.T) {
 			}
 		}
 	}
-	if total != 2*(97+5) {
-		t.Errorf("checked %d elements, want %d", total, 2*(97+5))
+	if total != 2*(97+5+1+1+2+9) {
+		t.Errorf("checked %d body elements, want one request and one response per operation of the six pinned agents", total)
 	}
+}
+
+// Every global element of every pinned agent (not only the body elements:
+// the header blocks, the Serialization and Arrays schemas' elements, each
+// type's element) has a generated instance that libxml2 finds valid.
+func TestEveryGlobalElementIsValid(t *testing.T) {
+	v, err := validate.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, c := range v.Contracts() {
+		m, err := instance.Load(schemas.FS, c.Service, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []contract.QName
+		for q := range m.Elements {
+			names = append(names, q)
+		}
+		sort.Slice(names, func(i, j int) bool { return names[i].String() < names[j].String() })
+		for _, el := range names {
+			data, err := m.Element(el)
+			if err != nil {
+				t.Errorf("%s %s: %v", c.Service, el, err)
+				continue
+			}
+			total++
+			pr := xsd.Parse(data)
+			if pr.Doc == nil {
+				t.Errorf("%s %s: not well-formed: %+v\n%s", c.Service, el, pr.Issues, data)
+				continue
+			}
+			issues, err := v.Schema(c.Service).ValidateElement(pr.Doc.Root())
+			pr.Doc.Free()
+			if err != nil || len(issues) > 0 {
+				t.Errorf("%s %s: %v %v\n%.400s", c.Service, el, err, issues, data)
+			}
+		}
+	}
+	t.Logf("%d global elements of %d agents generated and valid", total, len(v.Contracts()))
 }
 
 func TestDeterministic(t *testing.T) {
@@ -108,5 +152,23 @@ func TestDiff(t *testing.T) {
 	d := instance.Diff(a, b)
 	if len(d) != 2 || d[0] != "element {"+c.TargetNamespace+"}GetAccessToken changed" || d[1] != "type {"+c.TargetNamespace+"}TokenManagementInfo is gone" {
 		t.Errorf("diff %v", d)
+	}
+}
+
+// A construct the model does not support fails with the file, the line
+// and the construct, never with a silently wrong instance.
+func TestUnsupportedConstructsAreNamed(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{`<xs:complexType name="T"><xs:choice><xs:element name="a" type="xs:string"/></xs:choice></xs:complexType>`, `A/s.xsd: line 3: unsupported <xs:choice> in complexType "T"`},
+		{`<xs:complexType name="T"><xs:sequence><xs:any/></xs:sequence></xs:complexType>`, `line 3: unsupported <xs:any> in a sequence`},
+		{`<xs:complexType name="T"><xs:attribute name="id" type="xs:string" use="required"/></xs:complexType>`, `unsupported a required attribute "id"`},
+		{`<xs:group name="G"/>`, `unsupported <xs:group> at the top of a schema`},
+	} {
+		xsdText := "<?xml version=\"1.0\"?>\n<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:t\">\n" + tc.body + "\n</xs:schema>\n"
+		fsys := fstest.MapFS{"A/s.xsd": {Data: []byte(xsdText)}}
+		_, err := instance.Load(fsys, "A", &contract.Contract{Service: "A", WSDLFile: "A.wsdl", Schemas: []contract.SchemaFile{{File: "s.xsd"}}})
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "A.wsdl") {
+			t.Errorf("%s: %v; want it to name %q and A.wsdl", tc.body, err, tc.want)
+		}
 	}
 }

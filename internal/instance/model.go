@@ -53,7 +53,7 @@ func Load(fsys fs.FS, dir string, c *contract.Contract) (*Schema, error) {
 			return nil, err
 		}
 		if err := s.read(dir+"/"+f.File, data); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("the schemas extracted from %s: %w", c.WSDLFile, err)
 		}
 	}
 	return s, nil
@@ -68,13 +68,33 @@ func qname(n *xmltree.Node, v string) contract.QName {
 // is reports whether n is the XML Schema element xs:local.
 func is(n *xmltree.Node, local string) bool { return n.Name.Space == nsXS && n.Name.Local == local }
 
+// unsupported names an XSD construct the model cannot generate instances
+// of, and where it is: never a silently wrong instance.
+func unsupported(n *xmltree.Node, where string) error {
+	what := "<xs:" + n.Name.Local + ">"
+	if n.Name.Local == "attribute" {
+		what = fmt.Sprintf("a required attribute %q", n.Attr("name"))
+	}
+	return fmt.Errorf("line %d: unsupported %s %s; conform cannot generate instances of it (please report it with the WSDL)", n.Line, what, where)
+}
+
 func (s *Schema) read(name string, data []byte) error {
 	root, err := xmltree.Parse(name, data)
 	if err != nil {
 		return err
 	}
+	if err := s.readRoot(root); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+func (s *Schema) readRoot(root *xmltree.Node) error {
 	tns := root.Attr("targetNamespace")
 	for _, k := range root.Children {
+		if !(is(k, "element") || is(k, "complexType") || is(k, "simpleType") || is(k, "import") || is(k, "annotation") || is(k, "attribute") || is(k, "include")) {
+			return unsupported(k, "at the top of a schema")
+		}
 		name := contract.QName{Namespace: tns, Name: k.Attr("name")}
 		switch {
 		case is(k, "element"):
@@ -140,10 +160,10 @@ func (s *Schema) sequence(k *xmltree.Node, tns string) ([]Particle, error) {
 			if is(e, "annotation") {
 				continue
 			}
-			return nil, fmt.Errorf("unsupported <xs:%s> in a sequence", e.Name.Local)
+			return nil, unsupported(e, "in a sequence (conform generates sequences of elements only)")
 		}
 		if ref := e.Attr("ref"); ref != "" {
-			return nil, fmt.Errorf("unsupported element ref %q", ref)
+			return nil, unsupported(e, fmt.Sprintf("with ref=%q (conform generates elements declared in place)", ref))
 		}
 		p, err := s.particle(e, tns)
 		if err != nil {
@@ -167,22 +187,29 @@ func (s *Schema) complexType(k *xmltree.Node, tns string) (*Type, error) {
 		case is(c, "complexContent"):
 			for _, ext := range c.Children {
 				if !is(ext, "extension") {
-					return nil, fmt.Errorf("unsupported complexContent <xs:%s>", ext.Name.Local)
+					return nil, unsupported(ext, "in complexContent (conform generates extensions only)")
 				}
 				t.Base = qname(ext, ext.Attr("base"))
 				for _, e := range ext.Children {
-					if is(e, "sequence") {
+					switch {
+					case is(e, "sequence"):
 						seq, err := s.sequence(e, tns)
 						if err != nil {
 							return nil, err
 						}
 						t.Seq = seq
+					case is(e, "annotation"):
+					case is(e, "attribute") && e.Attr("use") != "required":
+					default:
+						return nil, unsupported(e, "in an extension")
 					}
 				}
 			}
-		case is(c, "annotation"), is(c, "attribute"):
+		case is(c, "annotation"):
+		case is(c, "attribute") && c.Attr("use") != "required":
+			// Optional attributes are left out of generated instances.
 		default:
-			return nil, fmt.Errorf("unsupported <xs:%s> in complexType %s", c.Name.Local, k.Attr("name"))
+			return nil, unsupported(c, fmt.Sprintf("in complexType %q", k.Attr("name")))
 		}
 	}
 	return t, nil

@@ -74,8 +74,8 @@ func (m *Mock) dispatch(c call) reply {
 			return m.failure(c, ExcInvalidAppToken, "the ApplicationToken header is missing or not a known application token (this install runs in Online mode)")
 		}
 	}
-	// Every User operation needs a valid ticket; SoPrincipal hands them out.
-	if c.s.c.Service == "User" {
+	// Every agent's operations need a valid ticket; SoPrincipal hands them out.
+	if c.s.c.Service != "SoPrincipal" {
 		var fail reply
 		var ok bool
 		if c.user, fail, ok = m.authorize(c); !ok {

@@ -275,8 +275,8 @@ func TestEveryOperationAnswersValidly(t *testing.T) {
 			n++
 		}
 	}
-	if n != 102 {
-		t.Errorf("exercised %d operations, want 97 + 5", n)
+	if n != 97+5+9+2+1+1 {
+		t.Errorf("exercised %d operations, want every operation of the six pinned agents (115)", n)
 	}
 }
 

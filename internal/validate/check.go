@@ -53,7 +53,10 @@ func (v *Validator) serviceNames() string {
 	for _, c := range v.contracts {
 		names = append(names, c.Service)
 	}
-	return strings.Join(names, " or ")
+	if len(names) == 1 {
+		return names[0]
+	}
+	return fmt.Sprintf("the %d agents (%s)", len(names), strings.Join(names, ", "))
 }
 
 func (v *Validator) check(doc *xsd.Doc, r *Result) {
