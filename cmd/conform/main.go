@@ -106,11 +106,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.BoolVar(&o.AllowMutations, "allow-mutations", false, "run mutating and destructive cases against a live endpoint")
 		fs.IntVar(&o.Parallel, "parallel", 0, "cases run at once (default: one per CPU against the embedded mock, 4 against a live endpoint)")
 		fs.IntVar(&o.MaxTransportFailures, "max-transport-failures", 3, "after this many cases in a row cannot reach the endpoint, report the rest as not attempted (0: never)")
+		var contractDirs multi
+		fs.Var(&contractDirs, "contracts", "a contracts `DIR` (what conform schemas extract --out wrote) to test besides the embedded contracts; repeatable; a DIR wins on a name clash")
+		fs.StringVar(&o.Agents, "agents", "", "agents to test, e.g. Contact,Person, or all (every loaded agent); one with no loaded contract is tested against the install's own ?singleWsdl")
 		fs.DurationVar(&o.Deadline, "deadline", 0, "bound the whole run (e.g. 10m); cases not started by then are reported as not attempted")
 		fs.StringVar(&o.ExpectManifest, "expect-manifest", "", "refuse to run unless the schemas and fixtures are those of this earlier summary.json")
 		if fs.Parse(rest) != nil {
 			return cli.ExitUsage
 		}
+		o.Contracts = contractDirs
 		return cli.Run(ctx, o, stdout, stderr)
 	case "report":
 		out := fs.String("out", "", "folder to write report.html, junit.xml (and summary.json) into")
@@ -146,16 +150,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		maxSessions := fs.Int("max-sessions", mock.DefaultMaxSessions, "live tickets (and access tokens) kept; the oldest goes first")
 		maxStored := fs.Int("max-stored", mock.DefaultMaxStored, "token sets SaveExternalTokens keeps; the oldest goes first")
 		maxStoredBytes := fs.Int64("max-stored-bytes", mock.DefaultMaxStoredBytes, "bytes of token sets kept; the oldest goes first")
+		var contractDirs multi
+		fs.Var(&contractDirs, "contracts", "a contracts `DIR` (what conform schemas extract --out wrote) whose agents to serve besides the embedded ones; repeatable")
 		if fs.Parse(rest) != nil {
 			return cli.ExitUsage
 		}
 		return cli.Mock(ctx, cli.MockOptions{Addr: *addr, Users: users, Online: *online, AppToken: *appToken, TicketTTL: *ttl, MaxBody: *maxBody, Strict: *strict, Findings: *findings,
-			MaxSessions: *maxSessions, MaxStored: *maxStored, MaxStoredBytes: *maxStoredBytes}, stdout, stderr)
+			MaxSessions: *maxSessions, MaxStored: *maxStored, MaxStoredBytes: *maxStoredBytes, Contracts: contractDirs}, stdout, stderr)
 	case "ops":
+		var dirs multi
+		fs.Var(&dirs, "contracts", "a contracts `DIR` (what conform schemas extract --out wrote) to load besides the embedded ones; repeatable")
 		if fs.Parse(rest) != nil {
 			return cli.ExitUsage
 		}
-		return cli.Ops(fs.Args(), stdout, stderr)
+		return cli.Ops(fs.Args(), dirs, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "conform: unknown command %q\n\n%s", cmd, usage)
 	return cli.ExitUsage

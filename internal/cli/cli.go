@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/conform-dev/conform/internal/contracts"
 	"github.com/conform-dev/conform/internal/soap"
 	"io"
 	"net/http"
@@ -121,6 +122,25 @@ func validateFile(ctx context.Context, v *validate.Validator, path string, t val
 	}
 }
 
+// LoadContracts is the contract set of a command: the embedded one, with
+// the --contracts directories and live WSDLs (by service) on top.
+func LoadContracts(dirs []string, live map[string]map[string][]byte) (*contracts.Set, error) {
+	if len(dirs) == 0 && len(live) == 0 {
+		return contracts.Default()
+	}
+	var extras []contracts.Extra
+	for _, d := range dirs {
+		if st, err := os.Stat(d); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("--contracts %s: not a folder (give what conform schemas extract --out wrote)", d)
+		}
+		extras = append(extras, contracts.Extra{Dir: d})
+	}
+	if len(live) > 0 {
+		extras = append(extras, contracts.Extra{Live: live})
+	}
+	return contracts.Load(extras...)
+}
+
 // Extract runs `conform schemas extract`.
 func Extract(wsdls []string, out string, stdout, stderr io.Writer) int {
 	if len(wsdls) == 0 || out == "" {
@@ -192,12 +212,13 @@ func readWSDL(src string) ([]byte, int, error) {
 }
 
 // Ops runs `conform ops`: the operations of the embedded contracts.
-func Ops(services []string, stdout, stderr io.Writer) int {
-	v, err := validate.Default()
+func Ops(services, contractDirs []string, stdout, stderr io.Writer) int {
+	set, err := LoadContracts(contractDirs, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "conform ops: %v\n", err)
-		return ExitInfra
+		return ExitUsage
 	}
+	v := set.Validator
 	want := map[string]bool{}
 	for _, s := range services {
 		if v.Contract(s) == nil {

@@ -14,22 +14,26 @@ import (
 	"github.com/conform-dev/conform/internal/contract"
 	"github.com/conform-dev/conform/internal/contracts"
 	"github.com/conform-dev/conform/internal/instance"
-	"github.com/conform-dev/conform/schemas"
 )
 
 // Drift compares a WSDL with the pinned contract of the same service: the
 // operations and their messages, and the schema model. It returns the
 // service and the differences.
 func Drift(source string, data []byte) (string, []string, error) {
+	set, err := contracts.Default()
+	if err != nil {
+		return "", nil, err
+	}
+	return driftFrom(set, source, data)
+}
+
+// driftFrom compares a WSDL with a set's contract of the same service.
+func driftFrom(set *contracts.Set, source string, data []byte) (string, []string, error) {
 	ex, err := contract.Extract(source, data)
 	if err != nil {
 		return "", nil, err
 	}
 	svc := ex.Contract.Service
-	set, err := contracts.Default()
-	if err != nil {
-		return svc, nil, err
-	}
 	pinned := set.Contract(svc)
 	if pinned == nil {
 		return svc, nil, fmt.Errorf("service %s has no pinned contract in this conform", svc)
@@ -89,9 +93,12 @@ type DriftCheck struct {
 // liveDrift fetches each agent's ?singleWsdl from the endpoint (falling back
 // to ?wsdl, which stacks other than WCF serve) and compares it with the
 // pinned one: a warning, never a failure.
-func liveDrift(ctx context.Context, endpoint string, timeout time.Duration) map[string]DriftCheck {
+func liveDrift(ctx context.Context, endpoint string, timeout time.Duration, set *contracts.Set) map[string]DriftCheck {
 	out := map[string]DriftCheck{}
-	for _, svc := range schemas.Services {
+	for _, svc := range setServices(set) {
+		if set.Origins[svc] == contracts.OriginLive {
+			continue // it is the live WSDL
+		}
 		base := netserver.AgentURL(endpoint, svc)
 		var why []string
 		for _, q := range []string{"?singleWsdl", "?wsdl"} {
@@ -100,7 +107,7 @@ func liveDrift(ctx context.Context, endpoint string, timeout time.Duration) map[
 				why = append(why, q+": "+err.Error())
 				continue
 			}
-			_, diff, err := Drift(base+q, data)
+			_, diff, err := driftFrom(set, base+q, data)
 			if err != nil {
 				why = append(why, q+": the WSDL cannot be read: "+err.Error())
 				continue

@@ -26,7 +26,8 @@ type MockOptions struct {
 	MaxSessions    int
 	MaxStored      int
 	MaxStoredBytes int64
-	Findings       string // a file for request findings as JSON lines; "-" is stdout
+	Contracts      []string // contracts directories to serve besides the embedded ones
+	Findings       string   // a file for request findings as JSON lines; "-" is stdout
 }
 
 // ParseUsers reads NAME:PASSWORD pairs.
@@ -67,7 +68,12 @@ func Mock(ctx context.Context, o MockOptions, stdout, stderr io.Writer) int {
 		defer f.Close()
 		findings = f
 	}
-	m, err := mock.New(mock.Options{Users: users, Online: o.Online, AppToken: o.AppToken, TicketTTL: o.TicketTTL, MaxBody: o.MaxBody,
+	set, err := LoadContracts(o.Contracts, nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "conform mock: %v\n", err)
+		return ExitUsage
+	}
+	m, err := mock.New(mock.Options{Contracts: set, Users: users, Online: o.Online, AppToken: o.AppToken, TicketTTL: o.TicketTTL, MaxBody: o.MaxBody,
 		Strict: o.Strict, Findings: findings, MaxSessions: o.MaxSessions, MaxStored: o.MaxStored, MaxStoredBytes: o.MaxStoredBytes,
 		Logf: func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }})
 	if err != nil {
@@ -92,8 +98,8 @@ func Mock(ctx context.Context, o MockOptions, stdout, stderr io.Writer) int {
 	if o.Strict {
 		policy = "strict: requests that break the contract get a Client fault"
 	}
-	fmt.Fprintf(stderr, "conform mock: serving %s%s and %s%s (%s; %s mode; %s); stop with Ctrl-C\n",
-		base+mock.BasePath, "User.svc", base+mock.BasePath, "SoPrincipal.svc", userList, map[bool]string{true: "Online", false: "on-site"}[o.Online], policy)
+	fmt.Fprintf(stderr, "conform mock: serving %s at %s<Agent>.svc (%s; %s mode; %s); stop with Ctrl-C\n",
+		strings.Join(m.Agents(), ", "), base+mock.BasePath, userList, map[bool]string{true: "Online", false: "on-site"}[o.Online], policy)
 	select {
 	case err := <-done:
 		fmt.Fprintf(stderr, "conform mock: %v\n", err)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"github.com/conform-dev/conform/internal/contracts"
 	"io"
 	"path/filepath"
 	"sort"
@@ -59,7 +60,7 @@ func Merge(files []string, out string, stdout, stderr io.Writer) int {
 
 // CheckManifest compares the schemas and fixtures a previous certification
 // used (its summary.json) with this binary's; it returns what differs.
-func CheckManifest(path string) ([]string, error) {
+func CheckManifest(path string, set *contracts.Set) ([]string, error) {
 	s, err := report.Load(path)
 	if err != nil {
 		return nil, err
@@ -68,7 +69,10 @@ func CheckManifest(path string) ([]string, error) {
 		return nil, fmt.Errorf("%s has no run manifest", path)
 	}
 	want := s.Runs[0]
-	have := CurrentSchemas()
+	have := map[string]string{}
+	for k, v := range set.Hashes {
+		have[k] = v
+	}
 	fix := map[string]string{}
 	hashFS(fixtures.FS, "fixtures/", fix)
 	for k, v := range fix {

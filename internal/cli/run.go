@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/conform-dev/conform/internal/contract"
+	"github.com/conform-dev/conform/internal/contracts"
 	"github.com/conform-dev/conform/internal/netserver"
 	"io"
 	"io/fs"
@@ -15,6 +17,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"sort"
 	"strings"
 	"time"
 
@@ -52,7 +55,14 @@ type RunOptions struct {
 	// the endpoint, the rest are reported as not attempted (0: never).
 	MaxTransportFailures int
 	Deadline             time.Duration // bounds the whole run (0: none)
-	ExpectManifest       string        // a previous summary.json whose schemas and fixtures must match
+	// Contracts are directories written by `conform schemas extract`, loaded
+	// besides the embedded contracts (a directory wins on a name clash).
+	Contracts []string
+	// Agents, when set, are the agents to test ("all": every loaded one); an
+	// agent with no loaded contract is tested against the install's own
+	// ?singleWsdl, and the report says so.
+	Agents         string
+	ExpectManifest string // a previous summary.json whose schemas and fixtures must match
 }
 
 func (o *RunOptions) fromEnv() {
@@ -80,17 +90,6 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 			return ExitUsage
 		}
 	}
-	if o.ExpectManifest != "" {
-		diff, err := CheckManifest(o.ExpectManifest)
-		if err != nil {
-			say("--expect-manifest: %v", err)
-			return ExitUsage
-		}
-		if len(diff) > 0 {
-			say("--expect-manifest %s: this conform's schemas or fixtures differ from those of that certification, so its results would not be comparable:\n  %s\nRun the conform version that made it (see its manifest), or certify anew without --expect-manifest.", o.ExpectManifest, strings.Join(diff, "\n  "))
-			return ExitUsage
-		}
-	}
 	if o.Password != "" && o.User == "" {
 		say("a password without --user (or CONFORM_USER): give both")
 		return ExitUsage
@@ -99,6 +98,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	// The base URL, however it was written: agents are at base/Remote/...
 	o.Endpoint = strings.TrimRight(strings.TrimSpace(o.Endpoint), "/")
 	live := o.Endpoint != ""
+	liveRun := live
 	if live {
 		u, err := url.Parse(o.Endpoint)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -140,7 +140,63 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	if o.AppToken != "" {
 		appToken = &o.AppToken
 	}
-	eng, err := engine.New(engine.Config{Endpoint: o.Endpoint, Ticket: o.Ticket, AppToken: appToken, Timeout: o.Timeout})
+	agents, all, err := parseAgents(o.Agents)
+	if err != nil {
+		say("%v", err)
+		return ExitUsage
+	}
+	var liveWSDLs map[string]map[string][]byte
+	if len(agents) > 0 && !all {
+		base, err := LoadContracts(o.Contracts, nil)
+		if err != nil {
+			say("%v", err)
+			return ExitUsage
+		}
+		for _, a := range sortedAgents(agents) {
+			if base.Contract(a) != nil {
+				continue
+			}
+			if !liveRun {
+				say("--agents %s: no contract for %s is loaded, and the embedded mock serves only loaded agents: give its contract with --contracts DIR, or test an install with --endpoint", a, a)
+				return ExitUsage
+			}
+			files, err := liveContract(ctx, o.Endpoint, a, o.Timeout)
+			if err != nil {
+				say("--agents %s: %v", a, err)
+				return ExitInfra
+			}
+			if liveWSDLs == nil {
+				liveWSDLs = map[string]map[string][]byte{}
+			}
+			liveWSDLs[a] = files
+		}
+	}
+	set, err := LoadContracts(o.Contracts, liveWSDLs)
+	if err != nil {
+		say("%v", err)
+		return ExitUsage
+	}
+	for _, svc := range set.Overrides {
+		say("warning: --contracts %s replaces the pinned %s contract", set.Origins[svc], svc)
+	}
+	for a := range agents {
+		if set.Contract(a) == nil {
+			say("--agents: no agent %q (loaded: %s)", a, strings.Join(setServices(set), ", "))
+			return ExitUsage
+		}
+	}
+	if o.ExpectManifest != "" {
+		diff, err := CheckManifest(o.ExpectManifest, set)
+		if err != nil {
+			say("--expect-manifest: %v", err)
+			return ExitUsage
+		}
+		if len(diff) > 0 {
+			say("--expect-manifest %s: this conform's schemas or fixtures differ from those of that certification, so its results would not be comparable:\n  %s\nRun the conform version that made it (see its manifest), or certify anew without --expect-manifest.", o.ExpectManifest, strings.Join(diff, "\n  "))
+			return ExitUsage
+		}
+	}
+	eng, err := engine.New(engine.Config{Endpoint: o.Endpoint, Ticket: o.Ticket, AppToken: appToken, Timeout: o.Timeout, Contracts: set})
 	if err != nil {
 		say("%v", err)
 		return ExitInfra
@@ -171,9 +227,9 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		}
 	}
 
-	checked := liveDrift(ctx, o.Endpoint, o.Timeout)
+	checked := liveDrift(ctx, o.Endpoint, o.Timeout, set)
 	drift, notCompared := map[string][]string{}, map[string]string{}
-	for _, svc := range schemas.Services {
+	for _, svc := range setServices(set) {
 		d := checked[svc]
 		switch {
 		case d.NotCompared != "":
@@ -197,7 +253,8 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	}
 	var selected []*fixture.Case
 	for _, c := range cat.Cases {
-		if (len(ops) == 0 || ops[c.Operation]) && filter(c) {
+		agent, _, _ := strings.Cut(c.Operation, ".")
+		if (len(ops) == 0 || ops[c.Operation]) && filter(c) && (len(agents) == 0 || all || agents[agent]) {
 			selected = append(selected, c)
 		}
 	}
@@ -235,7 +292,18 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	if ctx.Err() != nil {
 		say("interrupted: the cases not yet run are reported as not attempted")
 	}
-	w := &report.Writer{Dir: o.Reports, Redactor: eng.Redactor, Manifest: manifest(o, live, start, cat, eng.SystemInfo(ctx), drift, notCompared)}
+	m := manifest(o, live, start, cat, eng.SystemInfo(ctx), drift, notCompared)
+	m.Schemas = set.Hashes
+	for _, r := range res {
+		agent, _, _ := strings.Cut(r.Operation, ".")
+		if origin := set.Origins[agent]; origin != contracts.OriginEmbedded && origin != "" {
+			if m.Contracts == nil {
+				m.Contracts = map[string]string{}
+			}
+			m.Contracts[agent] = origin
+		}
+	}
+	w := &report.Writer{Dir: o.Reports, Redactor: eng.Redactor, Manifest: m}
 	sum, err := w.Write(res)
 	if err != nil {
 		say("cannot write the reports: %v", err)
@@ -373,4 +441,66 @@ func CurrentSchemas() map[string]string {
 	out := map[string]string{}
 	hashFS(schemas.FS, "schemas/", out)
 	return out
+}
+
+// parseAgents reads --agents: a comma-separated list, or "all".
+func parseAgents(list string) (map[string]bool, bool, error) {
+	if strings.TrimSpace(list) == "" {
+		return nil, false, nil
+	}
+	out := map[string]bool{}
+	for _, a := range strings.Split(list, ",") {
+		a = strings.TrimSpace(a)
+		switch {
+		case a == "":
+		case a == "all":
+			return out, true, nil
+		case strings.ContainsAny(a, "./\\ ?#"):
+			return nil, false, fmt.Errorf("--agents %q: an agent is a name such as Contact or Person", a)
+		default:
+			out[a] = true
+		}
+	}
+	return out, false, nil
+}
+
+func sortedAgents(m map[string]bool) []string {
+	var out []string
+	for a := range m {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func setServices(set *contracts.Set) []string {
+	var out []string
+	for _, c := range set.Contracts() {
+		out = append(out, c.Service)
+	}
+	return out
+}
+
+// liveContract fetches an agent's WSDL from the install (?singleWsdl, then
+// ?wsdl) and extracts its contract in memory.
+func liveContract(ctx context.Context, endpoint, agent string, timeout time.Duration) (map[string][]byte, error) {
+	var why []string
+	for _, q := range []string{"?singleWsdl", "?wsdl"} {
+		url := netserver.AgentURL(endpoint, agent) + q
+		data, err := fetchWSDL(ctx, url, timeout)
+		if err != nil {
+			why = append(why, q+": "+err.Error())
+			continue
+		}
+		ex, err := contract.Extract(url, data)
+		if err != nil {
+			why = append(why, q+": the WSDL cannot be read: "+err.Error())
+			continue
+		}
+		if ex.Contract.Service != agent {
+			return nil, fmt.Errorf("%s names the service %s, not %s", url, ex.Contract.Service, agent)
+		}
+		return ex.Files, nil
+	}
+	return nil, fmt.Errorf("the install's WSDL of %s could not be had: %s", agent, strings.Join(why, "; "))
 }

@@ -6,8 +6,15 @@
 package contracts
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
 	"sync"
+	"testing/fstest"
 
 	"github.com/conform-dev/conform/internal/contract"
 	"github.com/conform-dev/conform/internal/instance"
@@ -15,10 +22,139 @@ import (
 	"github.com/conform-dev/conform/schemas"
 )
 
+// Origins of a service's contract.
+const (
+	OriginEmbedded = "pinned (embedded)"
+	OriginLive     = "the install's live WSDL (not pinned)"
+)
+
 // Set is the loaded contract set. It is safe for concurrent use.
 type Set struct {
 	Validator *validate.Validator
 	models    map[string]*instance.Schema
+	// Origins says where each service's contract came from: embedded, a
+	// contracts directory (its path), or the install's live WSDL.
+	Origins map[string]string
+	// Overrides are the embedded services a contracts directory replaced.
+	Overrides []string
+	// Hashes are the sha256 of every contract file used, by path
+	// ("schemas/User/Services88.xsd", "DIR/Acme/schema.xsd", "live:Acme/…").
+	Hashes map[string]string
+	fsys   fs.FS
+}
+
+// WSDL is a service's source WSDL as its contract folder holds it.
+func (s *Set) WSDL(service string) ([]byte, error) {
+	c := s.Contract(service)
+	if c == nil {
+		return nil, fmt.Errorf("no service %s", service)
+	}
+	return fs.ReadFile(s.fsys, service+"/"+c.WSDLFile)
+}
+
+// Extra is one more source of contracts: a directory written by `conform
+// schemas extract` (Dir), or the files of a WSDL extracted in memory (Files,
+// by service: what contract.Extract returned for an install's live WSDL).
+type Extra struct {
+	Dir  string
+	Live map[string]map[string][]byte // service → file name → content
+}
+
+// Load builds a set from the embedded contracts and the extras, later ones
+// winning on a service's name (the Overrides say which).
+func Load(extras ...Extra) (*Set, error) {
+	files := fstest.MapFS{}
+	origins := map[string]string{}
+	hashes := map[string]string{}
+	put := func(name string, data []byte, hashAs string) {
+		files[name] = &fstest.MapFile{Data: data}
+		sum := sha256.Sum256(data)
+		hashes[hashAs] = hex.EncodeToString(sum[:])
+	}
+	// The envelope schemas and the embedded services.
+	err := fs.WalkDir(schemas.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(schemas.FS, p)
+		if err != nil {
+			return err
+		}
+		put(p, data, "schemas/"+p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, svc := range schemas.Services {
+		origins[svc] = OriginEmbedded
+	}
+	var overrides []string
+	replace := func(svc, origin string) {
+		if origins[svc] == OriginEmbedded {
+			overrides = append(overrides, svc)
+		}
+		for name := range files {
+			if len(name) > len(svc) && name[:len(svc)+1] == svc+"/" {
+				delete(files, name)
+				for h := range hashes {
+					if h == "schemas/"+name {
+						delete(hashes, h)
+					}
+				}
+			}
+		}
+		origins[svc] = origin
+	}
+	for _, x := range extras {
+		switch {
+		case x.Dir != "":
+			dir := os.DirFS(x.Dir)
+			svcs := schemas.Discover(dir)
+			if len(svcs) == 0 {
+				return nil, fmt.Errorf("--contracts %s: no service folder with a contract.json in it (write one with conform schemas extract --wsdl FILE --out %s)", x.Dir, x.Dir)
+			}
+			for _, svc := range svcs {
+				replace(svc, x.Dir)
+				err := fs.WalkDir(dir, svc, func(p string, d fs.DirEntry, err error) error {
+					if err != nil || d.IsDir() {
+						return err
+					}
+					data, err := fs.ReadFile(dir, p)
+					if err != nil {
+						return err
+					}
+					put(p, data, path.Join(x.Dir, p))
+					return nil
+				})
+				if err != nil {
+					return nil, fmt.Errorf("--contracts %s: %w", x.Dir, err)
+				}
+			}
+		default:
+			for svc, fsFiles := range x.Live {
+				replace(svc, OriginLive)
+				for name, data := range fsFiles {
+					put(svc+"/"+name, data, "live:"+svc+"/"+name)
+				}
+			}
+		}
+	}
+	services := schemas.Discover(files)
+	v, err := validate.New(files, services)
+	if err != nil {
+		return nil, err
+	}
+	s := &Set{Validator: v, models: map[string]*instance.Schema{}, Origins: origins, Overrides: overrides, Hashes: hashes, fsys: files}
+	for _, c := range v.Contracts() {
+		m, err := instance.Load(files, c.Service, c)
+		if err != nil {
+			return nil, fmt.Errorf("schema model of %s (%s): %w", c.Service, origins[c.Service], err)
+		}
+		s.models[c.Service] = m
+	}
+	sort.Strings(s.Overrides)
+	return s, nil
 }
 
 var (
@@ -38,14 +174,24 @@ func load() (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Set{Validator: v, models: map[string]*instance.Schema{}}
+	s := &Set{Validator: v, models: map[string]*instance.Schema{}, Origins: map[string]string{}, Hashes: map[string]string{}, fsys: schemas.FS}
 	for _, c := range v.Contracts() {
 		m, err := instance.Load(schemas.FS, c.Service, c)
 		if err != nil {
 			return nil, fmt.Errorf("schema model of %s: %w", c.Service, err)
 		}
 		s.models[c.Service] = m
+		s.Origins[c.Service] = OriginEmbedded
 	}
+	fs.WalkDir(schemas.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if data, err := fs.ReadFile(schemas.FS, p); err == nil {
+				sum := sha256.Sum256(data)
+				s.Hashes["schemas/"+p] = hex.EncodeToString(sum[:])
+			}
+		}
+		return nil
+	})
 	return s, nil
 }
 

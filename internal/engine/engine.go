@@ -39,6 +39,8 @@ type Config struct {
 	AppToken *string
 	Timeout  time.Duration
 	HTTP     *http.Client
+	// Contracts is the contract set to test against; nil: the embedded one.
+	Contracts *contracts.Set
 }
 
 // Engine runs cases. It is safe for concurrent use.
@@ -55,9 +57,12 @@ type Engine struct {
 
 // New builds an engine over the embedded contracts.
 func New(cfg Config) (*Engine, error) {
-	set, err := contracts.Default()
-	if err != nil {
-		return nil, err
+	set := cfg.Contracts
+	if set == nil {
+		var err error
+		if set, err = contracts.Default(); err != nil {
+			return nil, err
+		}
 	}
 	v := set.Validator
 	if cfg.Timeout <= 0 {

@@ -30,7 +30,6 @@ import (
 	"github.com/conform-dev/conform/internal/instance"
 	"github.com/conform-dev/conform/internal/soap"
 	"github.com/conform-dev/conform/internal/validate"
-	"github.com/conform-dev/conform/schemas"
 )
 
 // The documented default user.
@@ -89,6 +88,8 @@ type Options struct {
 	// what it receives: a request that lacks declared header blocks is
 	// served as if they were nil. Findings are made and reported either way.
 	Strict bool
+	// Contracts is the contract set to serve; nil: the embedded one.
+	Contracts *contracts.Set
 	// Findings, when set, gets every finding on a request as one JSON line
 	// (RequestFinding), credentials redacted. Writes are serialized.
 	Findings io.Writer
@@ -175,9 +176,12 @@ func New(o Options) (*Mock, error) {
 	if o.Online && o.AppToken == "" {
 		return nil, errors.New("mock: Online mode needs an application token to accept")
 	}
-	set, err := contracts.Default()
-	if err != nil {
-		return nil, err
+	set := o.Contracts
+	if set == nil {
+		var err error
+		if set, err = contracts.Default(); err != nil {
+			return nil, err
+		}
 	}
 	v := set.Validator
 	m := &Mock{opts: o, v: v, services: map[string]*service{},
@@ -186,7 +190,8 @@ func New(o Options) (*Mock, error) {
 	for _, c := range v.Contracts() {
 		s := &service{c: c, canned: map[string][]byte{}, nilBody: map[string]string{}}
 		s.model = set.Model(c.Service)
-		if s.wsdl, err = schemas.FS.ReadFile(c.Service + "/" + c.WSDLFile); err != nil {
+		var err error
+		if s.wsdl, err = set.WSDL(c.Service); err != nil {
 			return nil, err
 		}
 		for _, op := range c.Operations {
@@ -201,6 +206,15 @@ func New(o Options) (*Mock, error) {
 		m.services[strings.ToLower(c.Service)] = s
 	}
 	return m, nil
+}
+
+// Agents are the agents the mock serves, in lookup order.
+func (m *Mock) Agents() []string {
+	var out []string
+	for _, c := range m.v.Contracts() {
+		out = append(out, c.Service)
+	}
+	return out
 }
 
 // MustNew is New for tests and main: it panics when the embedded schemas
@@ -250,7 +264,7 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s = m.services[strings.ToLower(strings.TrimSuffix(strings.ToLower(name), ".svc"))]
 	}
 	if s == nil {
-		http.Error(w, "no such service: the mock serves "+BasePath+"User.svc and "+BasePath+"SoPrincipal.svc", http.StatusNotFound)
+		http.Error(w, "no such service: the mock serves "+strings.Join(m.Agents(), ", ")+" at "+BasePath+"<Agent>.svc", http.StatusNotFound)
 		return
 	}
 	if r.Method == http.MethodGet && isWSDLQuery(r) {

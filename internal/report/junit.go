@@ -77,6 +77,9 @@ func (s *Summary) Properties() []property {
 		add("option.label-filter", m.Options.LabelFilter)
 		add("option.allow-mutations", fmt.Sprint(m.Options.AllowMutations))
 		add("option.timeout", m.Options.Timeout)
+		for _, svc := range sortedKeys(m.Contracts) {
+			add("contract."+svc, m.Contracts[svc])
+		}
 		for _, svc := range sortedKeys(m.WSDLNotCompared) {
 			add("wsdl-not-compared."+svc, m.WSDLNotCompared[svc])
 		}

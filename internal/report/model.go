@@ -45,11 +45,15 @@ type Manifest struct {
 	// WSDLNotCompared names, per agent, why its live WSDL could not be
 	// compared (not fetched, not readable): no drift is claimed either way.
 	WSDLNotCompared map[string]string `json:"wsdlNotCompared,omitempty"`
-	StartedAt       time.Time         `json:"startedAt"`
-	FinishedAt      time.Time         `json:"finishedAt"`
-	Schemas         map[string]string `json:"schemas"`  // file → sha256
-	Fixtures        map[string]string `json:"fixtures"` // file → sha256
-	Options         Options           `json:"options"`
+	// Contracts says, per agent tested, where its contract came from: the
+	// pinned one, a --contracts directory, or the install's live WSDL (a
+	// weaker verdict than one against the published contract).
+	Contracts  map[string]string `json:"contracts,omitempty"`
+	StartedAt  time.Time         `json:"startedAt"`
+	FinishedAt time.Time         `json:"finishedAt"`
+	Schemas    map[string]string `json:"schemas"`  // file → sha256
+	Fixtures   map[string]string `json:"fixtures"` // file → sha256
+	Options    Options           `json:"options"`
 }
 
 // Options are the filters and options of a run.
