@@ -324,7 +324,8 @@ func TestServersUnderConformRun(t *testing.T) {
 				t.Run(v.name, func(t *testing.T) {
 					base := lab(t, backends, v)
 					dir := t.TempDir()
-					cmd := exec.Command(conformBin, "run", "--endpoint", base+"/", "--user", "conform", "--password", "conform-password", "--allow-mutations", "--timeout", "20s", "--reports", dir)
+					// The peers serve the seed agents: User and SoPrincipal.
+					cmd := exec.Command(conformBin, "run", "--endpoint", base+"/", "--agents", "User,SoPrincipal", "--user", "conform", "--password", "conform-password", "--allow-mutations", "--timeout", "20s", "--reports", dir)
 					var out bytes.Buffer
 					cmd.Stdout, cmd.Stderr = &out, &out
 					err := cmd.Run()

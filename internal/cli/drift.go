@@ -93,9 +93,9 @@ type DriftCheck struct {
 // liveDrift fetches each agent's ?singleWsdl from the endpoint (falling back
 // to ?wsdl, which stacks other than WCF serve) and compares it with the
 // pinned one: a warning, never a failure.
-func liveDrift(ctx context.Context, endpoint string, timeout time.Duration, set *contracts.Set) map[string]DriftCheck {
+func liveDrift(ctx context.Context, endpoint string, timeout time.Duration, set *contracts.Set, agents []string) map[string]DriftCheck {
 	out := map[string]DriftCheck{}
-	for _, svc := range setServices(set) {
+	for _, svc := range agents {
 		if set.Origins[svc] == contracts.OriginLive {
 			continue // it is the live WSDL
 		}

@@ -227,9 +227,14 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		}
 	}
 
-	checked := liveDrift(ctx, o.Endpoint, o.Timeout, set)
+	// The drift check looks at the agents under test.
+	tested := setServices(set)
+	if len(agents) > 0 && !all {
+		tested = sortedAgents(agents)
+	}
+	checked := liveDrift(ctx, o.Endpoint, o.Timeout, set, tested)
 	drift, notCompared := map[string][]string{}, map[string]string{}
-	for _, svc := range setServices(set) {
+	for _, svc := range tested {
 		d := checked[svc]
 		switch {
 		case d.NotCompared != "":
