@@ -31,6 +31,7 @@ Usage:
   conform schemas extract --wsdl FILE|URL [--wsdl ...] --out DIR
   conform schemas diff --wsdl FILE|URL [--wsdl ...]
   conform ops [Agent]
+  conform proxy --upstream URL [--listen 127.0.0.1:8089] [--reports DIR] [--duration D]
   conform mock [--addr 127.0.0.1:8088] [--user NAME:PASSWORD]... [--online --app-token T] [--ticket-ttl 1h] [--strict] [--findings FILE]
 
 Exit codes: 0 conformant, 1 contract failures, 2 usage or configuration
@@ -152,11 +153,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		maxStoredBytes := fs.Int64("max-stored-bytes", mock.DefaultMaxStoredBytes, "bytes of token sets kept; the oldest goes first")
 		var contractDirs multi
 		fs.Var(&contractDirs, "contracts", "a contracts `DIR` (what conform schemas extract --out wrote) whose agents to serve besides the embedded ones; repeatable")
+		reports := fs.String("reports", "", "write a client report of the session into `DIR` when stopped")
+		duration := fs.Duration("duration", 0, "stop after this long (default: at Ctrl-C or SIGTERM)")
 		if fs.Parse(rest) != nil {
 			return cli.ExitUsage
 		}
 		return cli.Mock(ctx, cli.MockOptions{Addr: *addr, Users: users, Online: *online, AppToken: *appToken, TicketTTL: *ttl, MaxBody: *maxBody, Strict: *strict, Findings: *findings,
-			MaxSessions: *maxSessions, MaxStored: *maxStored, MaxStoredBytes: *maxStoredBytes, Contracts: contractDirs}, stdout, stderr)
+			MaxSessions: *maxSessions, MaxStored: *maxStored, MaxStoredBytes: *maxStoredBytes, Contracts: contractDirs, Reports: *reports, Duration: *duration}, stdout, stderr)
+	case "proxy":
+		var contractDirs multi
+		listen := fs.String("listen", "127.0.0.1:8089", "address to listen on")
+		upstream := fs.String("upstream", "", "base URL of the install (or conform mock) to forward to")
+		reports := fs.String("reports", "reports", "write the client report into `DIR` when stopped")
+		duration := fs.Duration("duration", 0, "stop after this long (default: at Ctrl-C or SIGTERM)")
+		fs.Var(&contractDirs, "contracts", "a contracts `DIR` to check against besides the embedded ones; repeatable")
+		if fs.Parse(rest) != nil {
+			return cli.ExitUsage
+		}
+		return cli.Proxy(ctx, cli.ProxyOptions{Listen: *listen, Upstream: *upstream, Reports: *reports, Duration: *duration, Contracts: contractDirs}, stdout, stderr)
 	case "ops":
 		var dirs multi
 		fs.Var(&dirs, "contracts", "a contracts `DIR` (what conform schemas extract --out wrote) to load besides the embedded ones; repeatable")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/conform-dev/conform/internal/clientcert"
 	"io"
 	"net"
 	"net/http"
@@ -26,8 +27,10 @@ type MockOptions struct {
 	MaxSessions    int
 	MaxStored      int
 	MaxStoredBytes int64
-	Contracts      []string // contracts directories to serve besides the embedded ones
-	Findings       string   // a file for request findings as JSON lines; "-" is stdout
+	Contracts      []string      // contracts directories to serve besides the embedded ones
+	Reports        string        // write a client report here when stopped ("": none)
+	Duration       time.Duration // stop after this long (0: at SIGINT or SIGTERM)
+	Findings       string        // a file for request findings as JSON lines; "-" is stdout
 }
 
 // ParseUsers reads NAME:PASSWORD pairs.
@@ -79,6 +82,12 @@ func Mock(ctx context.Context, o MockOptions, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "conform mock: %v (with --online, give --app-token or CONFORM_APP_TOKEN)\n", err)
 		return ExitUsage
+	}
+	if o.Reports != "" {
+		rec := clientcert.New(m, set)
+		return serveAndReport(ctx, "mock", o.Addr, rec, set, "a client against conform mock", "conform mock", o.Reports, o.Duration, stdout, stderr, func(base string) {
+			fmt.Fprintf(stderr, "conform mock: serving %s at %s<Agent>.svc; a client report goes to %s when stopped (Ctrl-C or --duration)\n", strings.Join(m.Agents(), ", "), base+mock.BasePath, o.Reports)
+		})
 	}
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {

@@ -1,8 +1,11 @@
 <?php
 // PHP 8.2 ext/soap SoapClient (Debian php-soap) with default settings as a
 // client of conform mock: every step prints one JSON line {step, ok, detail}.
-// Usage: php client.php BASE_URL WSDL_QUERY (?wsdl or ?singleWsdl)
-[$self, $base, $query] = $argv;
+// Usage: php client.php BASE_URL WSDL_QUERY [CALL_BASE_URL [invalid]]: the WSDLs
+// come from BASE_URL (?wsdl or ?singleWsdl); calls go to the WSDL's address, or
+// to CALL_BASE_URL (a conform proxy) when given. With "invalid", it also sends
+// one GetAccessToken request that breaks the contract (IncludeCsSession=maybe).
+$base = $argv[1]; $query = $argv[2]; $callBase = $argv[3] ?? null; $invalid = ($argv[4] ?? '') === 'invalid';
 const NS = 'http://www.superoffice.net/ws/crm/NetServer/Services88';
 ini_set('soap.wsdl_cache_enabled', '0');
 
@@ -20,8 +23,13 @@ function step($name, $fn) {
   return $ok;
 }
 
-$principal = new SoapClient("$base/Remote/Services88/SoPrincipal.svc$query");
-$user = new SoapClient("$base/Remote/Services88/User.svc$query");
+function client($agent) {
+  global $base, $query, $callBase;
+  $opts = $callBase === null ? [] : ['location' => "$callBase/Remote/Services88/$agent.svc"];
+  return new SoapClient("$base/Remote/Services88/$agent.svc$query", $opts);
+}
+$principal = client('SoPrincipal');
+$user = client('User');
 $ticket = null;
 
 function call($op, $params) {
@@ -54,5 +62,17 @@ if (step('login', function () use ($principal, &$ticket) {
   step('unknown key', function () {
     [$ok, $got] = call('GetExternalTokens', ['Key' => 'no-such-key']);
     return [$ok === true && $got === null, 'Succeeded=' . var_export($ok, true) . ', Response=' . var_export($got, true)];
+  });
+}
+if ($invalid) {
+  // A raw request, as a hand-built client might send it: a wrong boolean.
+  step('invalid request', function () use ($user, &$ticket) {
+    $ns = NS;
+    $xml = '<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header>'
+      . "<Credentials xmlns=\"$ns\"><Ticket>" . htmlspecialchars($ticket) . '</Ticket></Credentials></s:Header><s:Body>'
+      . "<GetAccessToken xmlns=\"$ns\"><IncludeCsSession>maybe</IncludeCsSession></GetAccessToken></s:Body></s:Envelope>";
+    $loc = $GLOBALS['callBase'] ?? $GLOBALS['base'];
+    $out = $user->__doRequest($xml, "$loc/Remote/Services88/User.svc", "http://www.superoffice.net/ws/crm/NetServer/Services88/User/GetAccessToken", 1);
+    return [$out !== null && $out !== '', 'the call went through and was answered (' . strlen((string) $out) . ' bytes)'];
   });
 }

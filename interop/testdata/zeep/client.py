@@ -1,12 +1,15 @@
 """python3-zeep 4.2.1 (Debian) with default settings as a client of
 conform mock: every step prints one JSON line {"step", "ok", "detail"}.
-Usage: client.py BASE_URL WSDL_QUERY (?wsdl or ?singleWsdl)."""
+Usage: client.py BASE_URL WSDL_QUERY [CALL_BASE_URL]: the WSDLs come from
+BASE_URL (?wsdl or ?singleWsdl); calls go to the WSDL's address, or to
+CALL_BASE_URL (a conform proxy) when given."""
 import json
 import sys
 
 import zeep
 
 base, query = sys.argv[1], sys.argv[2]
+call_base = sys.argv[3] if len(sys.argv) > 3 else None
 NS = "http://www.superoffice.net/ws/crm/NetServer/Services88"
 
 # Each value set is saved and must come back exact.
@@ -27,8 +30,20 @@ def step(name, fn):
     return ok
 
 
-principal = zeep.Client(base + "/Remote/Services88/SoPrincipal.svc" + query)
-user = zeep.Client(base + "/Remote/Services88/User.svc" + query)
+def service(agent):
+    client = zeep.Client(base + "/Remote/Services88/" + agent + ".svc" + query)
+    if call_base is None:
+        return client.service
+    return client.create_service("{%s}BasicHttpBinding_%s" % (NS, agent), call_base + "/Remote/Services88/" + agent + ".svc")
+
+
+class Agent:
+    def __init__(self, name):
+        self.service = service(name)
+
+
+principal = Agent("SoPrincipal")
+user = Agent("User")
 state = {}
 
 

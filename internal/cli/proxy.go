@@ -1,0 +1,117 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/conform-dev/conform/internal/clientcert"
+	"github.com/conform-dev/conform/internal/contracts"
+	"github.com/conform-dev/conform/internal/fixture"
+	"github.com/conform-dev/conform/internal/mock"
+	"github.com/conform-dev/conform/internal/report"
+)
+
+// ProxyOptions are the inputs of `conform proxy`.
+type ProxyOptions struct {
+	Listen    string
+	Upstream  string
+	Reports   string
+	Duration  time.Duration // stop after this long (0: at SIGINT or SIGTERM)
+	Contracts []string
+}
+
+// Proxy runs `conform proxy`: a reverse proxy in front of an install that
+// certifies the client whose traffic passes through it.
+func Proxy(ctx context.Context, o ProxyOptions, stdout, stderr io.Writer) int {
+	say := func(format string, args ...any) { fmt.Fprintf(stderr, "conform proxy: "+format+"\n", args...) }
+	u, err := url.Parse(strings.TrimRight(o.Upstream, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		say("--upstream %q: want the base URL of an install (or of conform mock), such as https://host/Cust12345, without user information", o.Upstream)
+		return ExitUsage
+	}
+	set, err := LoadContracts(o.Contracts, nil)
+	if err != nil {
+		say("%v", err)
+		return ExitUsage
+	}
+	p := &httputil.ReverseProxy{
+		Rewrite:       func(r *httputil.ProxyRequest) { r.SetURL(u); r.SetXForwarded() },
+		FlushInterval: -1, // stream as it comes
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			// As a gateway says it: the client sees the upstream's failure.
+			say("the upstream did not answer %s: %v", r.URL.Path, err)
+			w.WriteHeader(http.StatusBadGateway)
+		},
+	}
+	rec := clientcert.New(p, set)
+	target := fmt.Sprintf("a client through conform proxy to %s", u.Redacted())
+	return serveAndReport(ctx, "proxy", o.Listen, rec, set, target, u.Redacted(), o.Reports, o.Duration, stdout, stderr, func(base string) {
+		say("listening on %s, forwarding to %s; point your client's endpoint at %s/Remote/Services88/<Agent>.svc; stop with Ctrl-C", base, u.Redacted(), base)
+	})
+}
+
+// serveAndReport serves h until ctx ends or the duration passes, then
+// writes the client report of rec and prints its verdict.
+func serveAndReport(ctx context.Context, cmd, addr string, rec *clientcert.Recorder, set *contracts.Set, target, endpoint, reports string, d time.Duration,
+	stdout, stderr io.Writer, listening func(base string)) int {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "conform %s: cannot listen on %s: %v (choose another address)\n", cmd, addr, err)
+		return ExitInfra
+	}
+	srv := &http.Server{Handler: rec, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: mock.ReadTimeout, IdleTimeout: mock.IdleTimeout}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	base := "http://" + ln.Addr().String()
+	fmt.Fprintln(stdout, base)
+	listening(base)
+	start := time.Now().UTC()
+	var timer <-chan time.Time
+	if d > 0 {
+		timer = time.After(d)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, http.ErrServerClosed) {
+			fmt.Fprintf(stderr, "conform %s: %v\n", cmd, err)
+			return ExitInfra
+		}
+	case <-ctx.Done():
+	case <-timer:
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	srv.Shutdown(shut)
+	if reports == "" {
+		fmt.Fprintf(stderr, "conform %s: stopped\n", cmd)
+		return ExitOK
+	}
+	cases := rec.Cases()
+	called := 0
+	for _, c := range cases {
+		if c.Status != "skipped" {
+			called++
+		}
+	}
+	m := Manifest(RunOptions{Endpoint: endpoint}, true, start, &fixture.Catalog{})
+	m.Target, m.Schemas = target, set.Hashes
+	w := &report.Writer{Dir: reports, Redactor: rec.Redactor, Manifest: m}
+	sum, err := w.Write(cases)
+	if err != nil {
+		fmt.Fprintf(stderr, "conform %s: cannot write the reports: %v\n", cmd, err)
+		return ExitInfra
+	}
+	if called == 0 {
+		fmt.Fprintf(stderr, "conform %s: the client made no SOAP call; the report in %s says so\n", cmd, reports)
+		return ExitUsage
+	}
+	return verdict(sum, reports, time.Since(start), stdout, stderr)
+}
