@@ -168,6 +168,7 @@ func (r *Recorder) check(ex exchange) {
 		Exchange: &results.Exchange{URL: ex.url, Action: ex.action, Request: ex.req.buf.String(), Status: ex.status,
 			ContentType: ex.respType, Response: ex.resp.buf.String(), Seconds: ex.took.Seconds()}}
 	clientFailed, serverFailed := false, false
+	var stepSecrets []string // credentials in this exchange: kept with it, if it is kept
 	add := func(id string, s results.Status, msg string) {
 		step.Checks = append(step.Checks, results.Check{ID: id, Status: s, Message: msg})
 	}
@@ -219,15 +220,9 @@ func (r *Recorder) check(ex exchange) {
 		if !clientFailed {
 			add(checks.ReqValid, results.Passed, "the client's request is valid against the contract")
 		}
-		r.mu.Lock()
 		for _, m := range msgs {
-			for _, s := range netserver.MessageSecrets(m) {
-				if !r.secrets[s] {
-					r.secrets[s], r.red = true, nil
-				}
-			}
+			stepSecrets = append(stepSecrets, netserver.MessageSecrets(m)...)
 		}
-		r.mu.Unlock()
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -245,6 +240,13 @@ func (r *Recorder) check(ex exchange) {
 	}
 	if len(st.steps) < keepFirst || ((clientFailed || serverFailed) && len(st.steps) < keepFirst+keepFound) {
 		st.steps = append(st.steps, step)
+		// Only what is kept must be redacted (tickets and tokens also by
+		// shape): the secret set grows with the evidence, not the session.
+		for _, sec := range stepSecrets {
+			if !r.secrets[sec] {
+				r.secrets[sec], r.red = true, nil
+			}
+		}
 	}
 }
 
