@@ -8,12 +8,9 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"testing/fstest"
 	"time"
 
-	"github.com/conform-dev/conform/internal/contract"
 	"github.com/conform-dev/conform/internal/contracts"
-	"github.com/conform-dev/conform/internal/instance"
 )
 
 // Drift compares a WSDL with the pinned contract of the same service: the
@@ -27,27 +24,8 @@ func Drift(source string, data []byte) (string, []string, error) {
 	return driftFrom(set, source, data)
 }
 
-// driftFrom compares a WSDL with a set's contract of the same service.
 func driftFrom(set *contracts.Set, source string, data []byte) (string, []string, error) {
-	ex, err := contract.Extract(source, data)
-	if err != nil {
-		return "", nil, err
-	}
-	svc := ex.Contract.Service
-	pinned := set.Contract(svc)
-	if pinned == nil {
-		return svc, nil, fmt.Errorf("service %s has no pinned contract in this conform", svc)
-	}
-	diff := contract.Diff(pinned, ex.Contract)
-	mfs := fstest.MapFS{}
-	for name, content := range ex.Files {
-		mfs[svc+"/"+name] = &fstest.MapFile{Data: content}
-	}
-	live, err := instance.Load(mfs, svc, ex.Contract)
-	if err != nil {
-		return svc, nil, err
-	}
-	return svc, append(diff, instance.Diff(set.Model(svc), live)...), nil
+	return set.Drift(source, data)
 }
 
 // SchemasDiff runs `conform schemas diff --wsdl FILE|URL`.

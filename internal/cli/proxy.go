@@ -103,6 +103,12 @@ func serveAndReport(ctx context.Context, cmd, addr string, rec *clientcert.Recor
 	}
 	m := Manifest(RunOptions{Endpoint: endpoint}, true, start, &fixture.Catalog{})
 	m.Target, m.Schemas = target, set.Hashes
+	if d, n := rec.Drift(); len(d) > 0 || len(n) > 0 {
+		m.WSDLDrift, m.WSDLNotCompared = d, n
+		for svc, diff := range d {
+			fmt.Fprintf(stderr, "conform %s: warning: the %s WSDL the client fetched differs from the contract (%d): %s\n", cmd, svc, len(diff), strings.Join(diff, "; "))
+		}
+	}
 	w := &report.Writer{Dir: reports, Redactor: rec.Redactor, Manifest: m}
 	sum, err := w.Write(cases)
 	if err != nil {

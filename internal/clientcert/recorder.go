@@ -47,10 +47,12 @@ type Recorder struct {
 	sem     chan struct{}
 	pending sync.WaitGroup
 
-	mu      sync.Mutex
-	ops     map[string]*opStats // Agent.Operation → what was seen
-	secrets map[string]bool
-	red     *soap.Redactor
+	mu          sync.Mutex
+	ops         map[string]*opStats // Agent.Operation → what was seen
+	driftSeen   map[string][]string // agent → how its WSDL differs
+	notCompared map[string]string   // agent → why its WSDL was not compared
+	secrets     map[string]bool
+	red         *soap.Redactor
 }
 
 type opStats struct {
@@ -61,7 +63,7 @@ type opStats struct {
 // New builds a Recorder in front of next, checking against set.
 func New(next http.Handler, set *contracts.Set) *Recorder {
 	return &Recorder{next: next, set: set, sem: make(chan struct{}, max(1, runtime.NumCPU())),
-		ops: map[string]*opStats{}, secrets: map[string]bool{}}
+		ops: map[string]*opStats{}, secrets: map[string]bool{}, driftSeen: map[string][]string{}, notCompared: map[string]string{}}
 }
 
 // capture keeps the first MaxChecked bytes that pass through it.
@@ -115,6 +117,19 @@ func (w *writer) Flush() {
 // path: the client never waits for conform, and never sees a change.
 func (r *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	agent, ok := agentOf(req)
+	if ok && req.Method == http.MethodGet && isWSDLQuery(req) {
+		// Passed through, and compared with the contract checked against.
+		rw := &writer{ResponseWriter: w, cap: &capture{}}
+		r.next.ServeHTTP(rw, req)
+		if rw.status == http.StatusOK && rw.cap.size <= MaxChecked {
+			r.pending.Add(1)
+			go func() {
+				defer r.pending.Done()
+				r.drift(agent, req.URL.Path+"?"+req.URL.RawQuery, rw.cap.buf.Bytes())
+			}()
+		}
+		return
+	}
 	if !ok || req.Method != http.MethodPost {
 		r.next.ServeHTTP(w, req)
 		return
@@ -255,6 +270,47 @@ func opName(op *contract.Operation) string {
 		return "(unknown operation)"
 	}
 	return op.Name
+}
+
+func isWSDLQuery(req *http.Request) bool {
+	for k := range req.URL.Query() {
+		if strings.EqualFold(k, "wsdl") || strings.EqualFold(k, "singleWsdl") {
+			return true
+		}
+	}
+	return false
+}
+
+// drift compares a WSDL the client fetched with the contract checked against.
+func (r *Recorder) drift(agent, source string, data []byte) {
+	_, diff, err := r.set.Drift(source, data)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case err != nil:
+		r.notCompared[agent] = "the WSDL cannot be read: " + err.Error()
+	case len(diff) > 0:
+		r.driftSeen[agent] = diff
+	default:
+		delete(r.driftSeen, agent)
+	}
+}
+
+// Drift is how the WSDLs the client fetched differ from the contracts
+// checked against (a warning, as in conform run), and which could not be
+// compared and why.
+func (r *Recorder) Drift() (map[string][]string, map[string]string) {
+	r.Wait()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	d, n := map[string][]string{}, map[string]string{}
+	for k, v := range r.driftSeen {
+		d[k] = v
+	}
+	for k, v := range r.notCompared {
+		n[k] = v
+	}
+	return d, n
 }
 
 // Wait waits for the exchanges still being checked.

@@ -74,3 +74,38 @@ func TestRecorder(t *testing.T) {
 		t.Errorf("%d operations reported as never called", skipped)
 	}
 }
+
+// A WSDL the client fetches passes through and is compared with the
+// contract: the same one is no drift, a moved SOAPAction is.
+func TestRecorderDrift(t *testing.T) {
+	set, _ := contracts.Default()
+	m := mock.MustNew(mock.Options{})
+	moved := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		m.ServeHTTP(rec, r)
+		body := rec.Body.String()
+		if strings.Contains(r.URL.Path, "User.svc") {
+			body = strings.Replace(body, `soapAction="http://www.superoffice.net/ws/crm/NetServer/Services88/User/GetUser"`, `soapAction="urn:moved"`, 1)
+		}
+		w.Header().Set("Content-Type", rec.Header().Get("Content-Type"))
+		w.Write([]byte(body))
+	})
+	rec := clientcert.New(moved, set)
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	for _, agent := range []string{"User", "SoPrincipal"} {
+		resp, err := http.Get(srv.URL + netserver.BasePath + agent + ".svc?singleWsdl")
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(data), "wsdl:definitions") {
+			t.Fatalf("%s: the WSDL did not pass through", agent)
+		}
+	}
+	drift, notCompared := rec.Drift()
+	if len(drift["User"]) != 1 || !strings.Contains(drift["User"][0], `urn:moved`) || len(drift["SoPrincipal"]) != 0 || len(notCompared) != 0 {
+		t.Errorf("drift %v, not compared %v", drift, notCompared)
+	}
+}

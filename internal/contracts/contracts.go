@@ -203,3 +203,28 @@ func (s *Set) Contract(service string) *contract.Contract { return s.Validator.C
 
 // Model is a service's schema model, nil when unknown.
 func (s *Set) Model(service string) *instance.Schema { return s.models[service] }
+
+// Drift compares a WSDL (an install's ?singleWsdl) with the set's contract
+// of the same service, by meaning: operations, actions, elements, and the
+// schema model. It returns the service and the differences.
+func (s *Set) Drift(source string, data []byte) (string, []string, error) {
+	ex, err := contract.Extract(source, data)
+	if err != nil {
+		return "", nil, err
+	}
+	svc := ex.Contract.Service
+	pinned := s.Contract(svc)
+	if pinned == nil {
+		return svc, nil, fmt.Errorf("service %s has no contract in this set", svc)
+	}
+	diff := contract.Diff(pinned, ex.Contract)
+	mfs := fstest.MapFS{}
+	for name, content := range ex.Files {
+		mfs[svc+"/"+name] = &fstest.MapFile{Data: content}
+	}
+	live, err := instance.Load(mfs, svc, ex.Contract)
+	if err != nil {
+		return svc, nil, err
+	}
+	return svc, append(diff, instance.Diff(s.Model(svc), live)...), nil
+}
