@@ -5,11 +5,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -61,16 +63,32 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return cli.ExitOK
 	}
+	if args[0] == "--version" || args[0] == "version" {
+		fmt.Fprintf(stdout, "conform %s (%s)\n", cli.Version, cli.Commit())
+		return cli.ExitOK
+	}
 	cmd, rest := args[0], args[1:]
 	fs := flag.NewFlagSet("conform "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	// parse reads the flags: -h and --help are an answer (exit 0), a bad
+	// flag a usage error (exit 2).
+	parse := func(args []string) (int, bool) {
+		err := fs.Parse(args)
+		switch {
+		case errors.Is(err, flag.ErrHelp):
+			return cli.ExitOK, false
+		case err != nil:
+			return cli.ExitUsage, false
+		}
+		return 0, true
+	}
 	switch cmd {
 	case "validate":
 		op := fs.String("op", "", "operation, as Agent.Operation (inferred from the Body when omitted)")
 		dir := fs.String("dir", "", "request or response (inferred when omitted)")
 		maxSize := fs.Int64("max-size", 10<<20, "largest message accepted, in bytes")
-		if fs.Parse(rest) != nil {
-			return cli.ExitUsage
+		if code, ok := parse(rest); !ok {
+			return code
 		}
 		return cli.Validate(ctx, cli.ValidateOptions{Op: *op, Dir: *dir, MaxSize: *maxSize, Files: fs.Args()}, stdout, stderr)
 	case "schemas":
@@ -81,16 +99,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if rest[0] == "diff" {
 			var wsdls multi
 			fs.Var(&wsdls, "wsdl", "WSDL file or URL to compare with the pinned contract; repeatable")
-			if fs.Parse(rest[1:]) != nil {
-				return cli.ExitUsage
+			if code, ok := parse(rest[1:]); !ok {
+				return code
 			}
 			return cli.SchemasDiff(wsdls, stdout, stderr)
 		}
 		var wsdls multi
 		fs.Var(&wsdls, "wsdl", "WSDL file or URL (…/User.svc?singleWsdl); repeatable")
 		out := fs.String("out", "", "folder to write into (one subfolder per service)")
-		if fs.Parse(rest[1:]) != nil {
-			return cli.ExitUsage
+		if code, ok := parse(rest[1:]); !ok {
+			return code
 		}
 		return cli.Extract(wsdls, *out, stdout, stderr)
 	case "run":
@@ -100,9 +118,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.StringVar(&o.User, "user", "", "user name for SoPrincipal (env CONFORM_USER)")
 		fs.StringVar(&o.Password, "password", "", "password (prefer env CONFORM_PASSWORD)")
 		fs.StringVar(&o.AppToken, "app-token", "", "ApplicationToken header (env CONFORM_APP_TOKEN)")
-		fs.StringVar(&o.Ops, "ops", "", "operations to test, e.g. User.GetAccessToken,User.GetExternalTokens")
+		var ops multi
+		fs.Var(&ops, "ops", "operations to test, e.g. User.GetAccessToken,User.GetExternalTokens; repeatable")
 		fs.StringVar(&o.LabelFilter, "label-filter", "", "Ginkgo label filter, e.g. 'happy && !generated'")
-		fs.DurationVar(&o.Timeout, "timeout", 30*time.Second, "timeout of each call")
+		o.Timeout = 30 * time.Second
+		fs.Var(durationFlag{&o.Timeout}, "timeout", "timeout of each call, e.g. 30s")
 		fs.StringVar(&o.Reports, "reports", "reports", "folder for junit.xml and evidence/")
 		fs.BoolVar(&o.AllowMutations, "allow-mutations", false, "run mutating and destructive cases against a live endpoint")
 		fs.IntVar(&o.Parallel, "parallel", 0, "cases run at once (default: one per CPU against the embedded mock, 4 against a live endpoint)")
@@ -110,12 +130,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		var contractDirs multi
 		fs.Var(&contractDirs, "contracts", "a contracts `DIR` (what conform schemas extract --out wrote) to test besides the embedded contracts; repeatable; a DIR wins on a name clash")
 		fs.StringVar(&o.Agents, "agents", "", "agents to test, e.g. Contact,Person, or all (every loaded agent); one with no loaded contract is tested against the install's own ?singleWsdl")
-		fs.DurationVar(&o.Deadline, "deadline", 0, "bound the whole run (e.g. 10m); cases not started by then are reported as not attempted")
+		fs.Var(durationFlag{&o.Deadline}, "deadline", "bound the whole run (e.g. 10m); cases not started by then are reported as not attempted")
 		fs.StringVar(&o.ExpectManifest, "expect-manifest", "", "refuse to run unless the schemas and fixtures are those of this earlier summary.json")
-		if fs.Parse(rest) != nil {
+		if code, ok := parse(rest); !ok {
+			return code
+		}
+		if fs.NArg() > 0 {
+			fmt.Fprintf(stderr, "conform run: unexpected argument %q: conform run takes flags only (to test one operation: --ops %s)\n", fs.Arg(0), fs.Arg(0))
 			return cli.ExitUsage
 		}
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "endpoint" {
+				o.EndpointGiven = true
+			}
+		})
 		o.Contracts = contractDirs
+		o.Ops = strings.Join(ops, ",")
 		return cli.Run(ctx, o, stdout, stderr)
 	case "report":
 		out := fs.String("out", "", "folder to write report.html, junit.xml (and summary.json) into")
@@ -155,8 +185,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.Var(&contractDirs, "contracts", "a contracts `DIR` (what conform schemas extract --out wrote) whose agents to serve besides the embedded ones; repeatable")
 		reports := fs.String("reports", "", "write a client report of the session into `DIR` when stopped")
 		duration := fs.Duration("duration", 0, "stop after this long (default: at Ctrl-C or SIGTERM)")
-		if fs.Parse(rest) != nil {
-			return cli.ExitUsage
+		if code, ok := parse(rest); !ok {
+			return code
 		}
 		return cli.Mock(ctx, cli.MockOptions{Addr: *addr, Users: users, Online: *online, AppToken: *appToken, TicketTTL: *ttl, MaxBody: *maxBody, Strict: *strict, Findings: *findings,
 			MaxSessions: *maxSessions, MaxStored: *maxStored, MaxStoredBytes: *maxStoredBytes, Contracts: contractDirs, Reports: *reports, Duration: *duration}, stdout, stderr)
@@ -167,15 +197,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		reports := fs.String("reports", "reports", "write the client report into `DIR` when stopped")
 		duration := fs.Duration("duration", 0, "stop after this long (default: at Ctrl-C or SIGTERM)")
 		fs.Var(&contractDirs, "contracts", "a contracts `DIR` to check against besides the embedded ones; repeatable")
-		if fs.Parse(rest) != nil {
-			return cli.ExitUsage
+		if code, ok := parse(rest); !ok {
+			return code
 		}
 		return cli.Proxy(ctx, cli.ProxyOptions{Listen: *listen, Upstream: *upstream, Reports: *reports, Duration: *duration, Contracts: contractDirs}, stdout, stderr)
 	case "ops":
 		var dirs multi
 		fs.Var(&dirs, "contracts", "a contracts `DIR` (what conform schemas extract --out wrote) to load besides the embedded ones; repeatable")
-		if fs.Parse(rest) != nil {
-			return cli.ExitUsage
+		if code, ok := parse(rest); !ok {
+			return code
 		}
 		return cli.Ops(fs.Args(), dirs, stdout, stderr)
 	}
@@ -198,4 +228,26 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// durationFlag is a time.Duration flag whose error says what to write.
+type durationFlag struct{ d *time.Duration }
+
+func (f durationFlag) String() string {
+	if f.d == nil {
+		return ""
+	}
+	return f.d.String()
+}
+
+func (f durationFlag) Set(v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		if _, nerr := strconv.Atoi(v); nerr == nil {
+			return fmt.Errorf("%q has no unit: write %ss (or %sm)", v, v, v)
+		}
+		return fmt.Errorf("%q is not a duration: write it like 30s, 2m or 1h", v)
+	}
+	*f.d = d
+	return nil
 }

@@ -510,6 +510,35 @@ var _ = Describe("conform run", func() {
 		Expect(out + errs).NotTo(ContainSubstring(pw))
 	})
 
+	It("exits 2 for a ticket the install refuses, before any case runs", func() {
+		srv := httptest.NewServer(mock.MustNew(mock.Options{}))
+		defer srv.Close()
+		code, out, errs := conformProcess(nil, "run", "--endpoint", srv.URL, "--ticket", "7T:bogus-ticket-value", "--reports", GinkgoT().TempDir())
+		Expect(code).To(Equal(2), out+errs)
+		Expect(errs).To(ContainSubstring("the install refused the ticket (InvalidTicketException)"))
+		Expect(out).NotTo(ContainSubstring("FAIL"))
+		Expect(out + errs).NotTo(ContainSubstring("bogus-ticket-value"))
+	})
+
+	It("takes --ops more than once, and says when cases were skipped", func() {
+		srv := httptest.NewServer(mock.MustNew(mock.Options{}))
+		defer srv.Close()
+		code, out, errs := conformProcess(nil, "run", "--endpoint", srv.URL, "--user", mock.DefaultUser, "--password", mock.DefaultPassword,
+			"--ops", "User.GetAccessToken", "--ops", "User.SaveUser", "--reports", GinkgoT().TempDir())
+		Expect(code).To(Equal(0), out+errs)
+		Expect(out).To(ContainSubstring("conform run: 9 cases"))
+		Expect(out).To(ContainSubstring("CONFORMANT, with 1 of 9 cases skipped"))
+	})
+
+	It("answers -h and --version with exit 0", func() {
+		code, _, errs := conformProcess(nil, "run", "-h")
+		Expect(code).To(Equal(0))
+		Expect(errs).To(ContainSubstring("-parallel"))
+		code, out, _ := conformProcess(nil, "--version")
+		Expect(code).To(Equal(0))
+		Expect(out).To(HavePrefix("conform 0.2.0 ("))
+	})
+
 	It("exits 3 when the endpoint is unreachable", func() {
 		srv := httptest.NewServer(http.NotFoundHandler())
 		url := srv.URL
@@ -535,6 +564,9 @@ var _ = Describe("conform run", func() {
 			Expect(errs).To(ContainSubstring(want))
 		},
 		Entry("unknown operation", `--ops: "User.Nope" is not an operation`, "--ops", "User.Nope"),
+		Entry("an empty --endpoint (an unset variable), not the embedded mock", "--endpoint is empty (an unset variable?)", "--endpoint", ""),
+		Entry("a stray argument", `unexpected argument "User.GetAccessToken": conform run takes flags only (to test one operation: --ops User.GetAccessToken)`, "User.GetAccessToken"),
+		Entry("a duration without a unit", `"30" has no unit: write 30s`, "--timeout", "30"),
 		Entry("bad label filter", "--label-filter", "--label-filter", "happy &&"),
 		Entry("endpoint without credentials", "no credentials", "--endpoint", "http://127.0.0.1:1"),
 		Entry("endpoint that is no URL", "want the installation's base URL", "--endpoint", "ftp://x", "--ticket", "t"),

@@ -41,6 +41,7 @@ const Version = "0.2.0"
 // also CONFORM_ENDPOINT and CONFORM_USER).
 type RunOptions struct {
 	Endpoint       string
+	EndpointGiven  bool // --endpoint was on the command line (even empty)
 	Ticket         string
 	User           string
 	Password       string
@@ -95,6 +96,16 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 
+	// Fail closed: an empty --endpoint (an unset variable, say) is a
+	// mistake, not a request to test the embedded mock.
+	if o.EndpointGiven && strings.TrimSpace(o.Endpoint) == "" {
+		say("--endpoint is empty (an unset variable?): give the installation's base URL, or leave --endpoint out to test the embedded mock")
+		return ExitUsage
+	}
+	if v, set := os.LookupEnv("CONFORM_ENDPOINT"); set && strings.TrimSpace(v) == "" && !o.EndpointGiven {
+		say("CONFORM_ENDPOINT is set but empty: give the installation's base URL, or unset it to test the embedded mock")
+		return ExitUsage
+	}
 	// The base URL, however it was written: agents are at base/Remote/...
 	o.Endpoint = strings.TrimRight(strings.TrimSpace(o.Endpoint), "/")
 	live := o.Endpoint != ""
@@ -216,6 +227,15 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	if err := eng.Ping(ctx); err != nil {
 		say("%s (is --endpoint the installation's base URL, and is it up?)", soap.Printable(eng.Redactor().String(err.Error())))
 		return ExitInfra
+	}
+	if o.Ticket != "" {
+		if err := eng.VerifyTicket(ctx); err != nil {
+			say("%s", soap.Printable(eng.Redactor().String(err.Error())))
+			if errors.Is(err, engine.ErrUnreachable) {
+				return ExitInfra
+			}
+			return ExitUsage
+		}
 	}
 	if o.Ticket == "" {
 		if err := eng.Authenticate(ctx, o.User, o.Password); err != nil {
@@ -357,6 +377,11 @@ func verdict(sum *report.Summary, dir string, took time.Duration, stdout, stderr
 		fmt.Fprintf(stdout, "INCOMPLETE: errors in %s\n", strings.Join(sum.ErroredCases(), "; "))
 		return ExitInfra
 	}
+	if n := c[report.Skipped]; n > 0 {
+		// Not a plain green: say what was not tested.
+		fmt.Fprintf(stdout, "CONFORMANT, with %d of %d cases skipped (see the skip reasons in the report; mutating cases need --allow-mutations)\n", n, len(sum.Cases))
+		return ExitOK
+	}
 	fmt.Fprintln(stdout, "CONFORMANT")
 	return ExitOK
 }
@@ -376,6 +401,10 @@ func parseOps(list string, eng *engine.Engine) (map[string]bool, error) {
 	}
 	return ops, nil
 }
+
+// Commit is the VCS revision conform was built from ("unknown" when the
+// build did not record it).
+func Commit() string { return commit() }
 
 func commit() string {
 	if bi, ok := debug.ReadBuildInfo(); ok {

@@ -111,3 +111,39 @@ func (e *Engine) SystemInfo(ctx context.Context) map[string]string {
 	}
 	return out
 }
+
+// VerifyTicket asks the install whether the run's ticket is good, with the
+// User agent's GetAccessToken (a read). A refused ticket is ErrAuth (exit
+// 2, a configuration error), not a contract failure of every case after it.
+func (e *Engine) VerifyTicket(ctx context.Context) error {
+	c := e.v.Contract("User")
+	if c == nil || c.Op("GetAccessToken") == nil {
+		return nil // no User agent to ask: the cases will tell
+	}
+	op := c.Op("GetAccessToken")
+	body, err := e.models["User"].Element(op.Input.Body)
+	if err != nil {
+		return nil
+	}
+	env := soap.Envelope(c.SOAPVersion, e.requestHeaders(op, ""), string(body))
+	ctx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
+	defer cancel()
+	ex, err := e.client.Post(ctx, e.URL("User"), op.SOAPAction, soap.ContentType11, env)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrUnreachable, err)
+	}
+	rv := e.v.ValidateAndRead(ex.Response, soap.Charset(ex.ContentType), validate.Target{Service: "User", Operation: op.Name, Direction: contract.Response})
+	if rv.Message == nil {
+		return nil // the cases will say what is wrong with the answers
+	}
+	if ok := rv.Message.Header(netserver.HeaderSucceeded).BoolValue(); ok != nil && !*ok {
+		t := rv.Message.Header(netserver.HeaderExceptionInfo).At("ExceptionType").Value()
+		if t != nil {
+			switch *t {
+			case netserver.ExcInvalidTicket, netserver.ExcTicketExpired, netserver.ExcNotAuthenticated:
+				return fmt.Errorf("%w: the install refused the ticket (%s): give a valid --ticket (or CONFORM_TICKET), or --user and --password", ErrAuth, *t)
+			}
+		}
+	}
+	return nil
+}
