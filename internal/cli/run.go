@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"sort"
@@ -87,7 +88,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	}
 	if o.LabelFilter != "" {
 		if _, err := types.ParseLabelFilter(o.LabelFilter); err != nil {
-			say("--label-filter %q: %v", o.LabelFilter, err)
+			say("--label-filter %q: %s", o.LabelFilter, ansi.ReplaceAllString(err.Error(), ""))
 			return ExitUsage
 		}
 	}
@@ -104,6 +105,15 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	}
 	if v, set := os.LookupEnv("CONFORM_ENDPOINT"); set && strings.TrimSpace(v) == "" && !o.EndpointGiven {
 		say("CONFORM_ENDPOINT is set but empty: give the installation's base URL, or unset it to test the embedded mock")
+		return ExitUsage
+	}
+	if i := strings.Index(strings.ToLower(o.Endpoint), strings.ToLower(strings.TrimSuffix(netserver.BasePath, "/"))); i >= 0 {
+		say("--endpoint %s: give the installation's base URL, without %s… (try --endpoint %s)", soap.Origin(mustURL(o.Endpoint)), strings.TrimSuffix(netserver.BasePath, "/"), strings.TrimRight(o.Endpoint[:i], "/"))
+		return ExitUsage
+	}
+	// The reports folder is checked now, not after the whole run.
+	if err := writable(o.Reports); err != nil {
+		say("--reports %s: %v (choose a folder you can write)", o.Reports, err)
 		return ExitUsage
 	}
 	// The base URL, however it was written: agents are at base/Remote/...
@@ -395,7 +405,11 @@ func parseOps(list string, eng *engine.Engine) (map[string]bool, error) {
 		op = strings.TrimSpace(op)
 		svc, name, _ := strings.Cut(op, ".")
 		if c := eng.Contract(svc); c == nil || c.Op(name) == nil {
-			return nil, fmt.Errorf("--ops: %q is not an operation (write Agent.Operation; `conform ops` lists them)", op)
+			hint := ""
+			if near := nearest(op, eng); near != "" {
+				hint = fmt.Sprintf("; did you mean %s?", near)
+			}
+			return nil, fmt.Errorf("--ops: %q is not an operation%s (write Agent.Operation; `conform ops` lists them)", op, hint)
 		}
 		ops[op] = true
 	}
@@ -537,4 +551,67 @@ func liveContract(ctx context.Context, endpoint, agent string, timeout time.Dura
 		return ex.Files, nil
 	}
 	return nil, fmt.Errorf("the install's WSDL of %s could not be had: %s", agent, strings.Join(why, "; "))
+}
+
+// ansi matches terminal colour codes (Ginkgo colours its parse errors).
+var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+// nearest is the operation whose Agent.Operation is closest to op (by edit
+// distance, case-insensitive), when it is close enough to be a typo.
+func nearest(op string, eng *engine.Engine) string {
+	best, bestD := "", 1<<30
+	for _, svc := range eng.Services() {
+		for _, o := range eng.Contract(svc).Operations {
+			name := svc + "." + o.Name
+			if d := editDistance(strings.ToLower(op), strings.ToLower(name)); d < bestD {
+				best, bestD = name, d
+			}
+		}
+	}
+	if bestD > max(2, len(op)/4) {
+		return ""
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		return &url.URL{}
+	}
+	return u
+}
+
+// writable tells whether dir can be created and written into.
+func writable(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".conform-write-check-*")
+	if err != nil {
+		return err
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
 }
