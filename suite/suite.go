@@ -16,6 +16,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/conform-dev/conform/internal/contracts"
 	"net"
 	"net/http"
 	"os"
@@ -75,6 +76,7 @@ func FromEnv() (Config, error) {
 // the specs run.
 var (
 	cfg     Config
+	set     *contracts.Set
 	eng     *engine.Engine
 	catalog *fixture.Catalog
 	live    bool
@@ -112,7 +114,10 @@ func build() error {
 	if cfg.AppToken != "" {
 		app = &cfg.AppToken
 	}
-	if eng, err = engine.New(engine.Config{Endpoint: cfg.Endpoint, Ticket: cfg.Ticket, AppToken: app, Timeout: cfg.Timeout}); err != nil {
+	if set, err = contracts.Default(); err != nil {
+		return err
+	}
+	if eng, err = engine.New(engine.Config{Endpoint: cfg.Endpoint, Ticket: cfg.Ticket, AppToken: app, Timeout: cfg.Timeout, Contracts: set}); err != nil {
 		return err
 	}
 	eng.AddSecrets(cfg.Password)
@@ -139,7 +144,7 @@ var _ = Describe("conform", func() {
 		return
 	}
 	for i, cs := range catalog.Cases {
-		It(cs.Operation+" "+cs.Name, Label(CaseLabels(cs)...), func(ctx SpecContext) {
+		It(cs.Operation+" "+cs.Name, Label(cli.CaseLabels(cs)...), func(ctx SpecContext) {
 			var r results.Case
 			if live && cs.Safety != fixture.ReadOnly && !cfg.AllowMutations {
 				r = engine.Describe(cs)
@@ -164,19 +169,6 @@ var _ = Describe("conform", func() {
 		})
 	}
 })
-
-// CaseLabels are a case's labels: its agent, Agent.Operation, safety class
-// and the catalog's labels (the same ones `conform run --label-filter` uses).
-func CaseLabels(c *fixture.Case) []string {
-	agent := c.Operation
-	for i := range agent {
-		if agent[i] == '.' {
-			agent = agent[:i]
-			break
-		}
-	}
-	return append([]string{agent, c.Operation, string(c.Safety)}, c.Labels...)
-}
 
 // Cases reads the cases' results back from a suite's report, in catalog
 // order: each from its report entry (in JSON, as Ginkgo hands entries
@@ -226,7 +218,7 @@ var _ = ReportAfterSuite("conform reports", func(r types.Report) {
 		return
 	}
 	m := cli.Manifest(cli.RunOptions{Endpoint: cfg.Endpoint, LabelFilter: r.SuiteConfig.LabelFilter, AllowMutations: cfg.AllowMutations, Timeout: cfg.Timeout},
-		live, r.StartTime.UTC(), catalog)
+		live, r.StartTime.UTC(), catalog, set)
 	m.FinishedAt = r.EndTime.UTC()
 	w := &report.Writer{Dir: cfg.Reports, Redactor: eng.Redactor, Manifest: m}
 	sum, err := w.Write(Cases(r))
@@ -244,7 +236,7 @@ func LabelsSource() []byte {
 	var all []string
 	if catalog != nil {
 		for _, c := range catalog.Cases {
-			for _, l := range CaseLabels(c) {
+			for _, l := range cli.CaseLabels(c) {
 				if !seen[l] {
 					seen[l] = true
 					all = append(all, l)

@@ -101,8 +101,8 @@ func serveAndReport(ctx context.Context, cmd, addr string, rec *clientcert.Recor
 			called++
 		}
 	}
-	m := Manifest(RunOptions{Endpoint: endpoint}, true, start, &fixture.Catalog{})
-	m.Target, m.Schemas = target, set.Hashes
+	m := Manifest(RunOptions{Endpoint: endpoint}, true, start, &fixture.Catalog{}, set)
+	m.Target = target
 	if d, n := rec.Drift(); len(d) > 0 || len(n) > 0 {
 		m.WSDLDrift, m.WSDLNotCompared = d, n
 		for svc, diff := range d {

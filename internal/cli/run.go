@@ -31,7 +31,6 @@ import (
 	"github.com/conform-dev/conform/internal/report"
 	"github.com/conform-dev/conform/internal/results"
 	"github.com/conform-dev/conform/internal/soap"
-	"github.com/conform-dev/conform/schemas"
 )
 
 // Version of conform, reported in every manifest.
@@ -327,8 +326,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	if ctx.Err() != nil {
 		say("interrupted: the cases not yet run are reported as not attempted")
 	}
-	m := manifest(o, live, start, cat, eng.SystemInfo(ctx), drift, notCompared)
-	m.Schemas = set.Hashes
+	m := manifest(o, live, start, cat, set, eng.SystemInfo(ctx), drift, notCompared)
 	for _, r := range res {
 		agent, _, _ := strings.Cut(r.Operation, ".")
 		if origin := set.Origins[agent]; origin != contracts.OriginEmbedded && origin != "" {
@@ -449,15 +447,16 @@ func hashFS(fsys fs.FS, prefix string, into map[string]string) {
 // manifest is the run's provenance: suite version, endpoint (without any
 // user information), server, time, options, and the sha256 of every schema
 // and fixture file.
-func manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog, server map[string]string, drift map[string][]string, notCompared map[string]string) report.Manifest {
-	m := Manifest(o, live, start, cat)
+func manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog, set *contracts.Set, server map[string]string, drift map[string][]string, notCompared map[string]string) report.Manifest {
+	m := Manifest(o, live, start, cat, set)
 	m.Server, m.WSDLDrift, m.WSDLNotCompared = server, drift, notCompared
 	return m
 }
 
 // Manifest is a run's provenance as `conform run` records it, for the same
-// options: what the Ginkgo adapter records too.
-func Manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog) report.Manifest {
+// options: what the Ginkgo adapter and the client reports record too. The
+// schema hashes are those of the contract set tested against.
+func Manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog, set *contracts.Set) report.Manifest {
 	target := "embedded mock"
 	if live {
 		target = "live endpoint"
@@ -475,20 +474,13 @@ func Manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog) re
 	}
 	m := report.Manifest{
 		SuiteVersion: Version, Commit: commit(), Endpoint: endpoint, Target: target, StartedAt: start,
-		Schemas: CurrentSchemas(), Fixtures: map[string]string{},
+		Schemas: set.Hashes, Fixtures: map[string]string{},
 		Options: report.Options{Ops: ops, LabelFilter: o.LabelFilter, AllowMutations: o.AllowMutations, Timeout: o.Timeout.String()},
 	}
 	for f, h := range cat.Hashes {
 		m.Fixtures["fixtures/"+f] = h
 	}
 	return m
-}
-
-// CurrentSchemas are the sha256 of the embedded schema files.
-func CurrentSchemas() map[string]string {
-	out := map[string]string{}
-	hashFS(schemas.FS, "schemas/", out)
-	return out
 }
 
 // parseAgents reads --agents: a comma-separated list, or "all".

@@ -117,7 +117,7 @@ func (w *writer) Flush() {
 // path: the client never waits for conform, and never sees a change.
 func (r *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	agent, ok := agentOf(req)
-	if ok && req.Method == http.MethodGet && isWSDLQuery(req) {
+	if ok && req.Method == http.MethodGet && netserver.IsWSDLQuery(req) {
 		// Passed through, and compared with the contract checked against.
 		rw := &writer{ResponseWriter: w, cap: &capture{}}
 		r.next.ServeHTTP(rw, req)
@@ -270,15 +270,6 @@ func opName(op *contract.Operation) string {
 		return "(unknown operation)"
 	}
 	return op.Name
-}
-
-func isWSDLQuery(req *http.Request) bool {
-	for k := range req.URL.Query() {
-		if strings.EqualFold(k, "wsdl") || strings.EqualFold(k, "singleWsdl") {
-			return true
-		}
-	}
-	return false
 }
 
 // drift compares a WSDL the client fetched with the contract checked against.

@@ -125,19 +125,6 @@ func (e *Engine) Redactor() *soap.Redactor {
 	return e.redactor
 }
 
-// Secrets are every credential the engine has seen: configured, sent or
-// received.
-func (e *Engine) Secrets() []string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	out := make([]string, 0, len(e.secrets))
-	for s := range e.secrets {
-		out = append(out, s)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // URL of an agent.
 func (e *Engine) URL(service string) string {
 	return netserver.AgentURL(e.cfg.Endpoint, service)

@@ -28,22 +28,8 @@ func TestEveryBodyElementIsValid(t *testing.T) {
 		}
 		for _, op := range c.Operations {
 			for _, el := range []contract.QName{op.Input.Body, op.Output.Body} {
-				data, err := m.Element(el)
-				if err != nil {
-					t.Errorf("%s.%s: %v", c.Service, op.Name, err)
-					continue
-				}
+				validInstance(t, v, m, c.Service+"."+op.Name, el)
 				total++
-				pr := xsd.Parse(data)
-				if pr.Doc == nil {
-					t.Errorf("%s.%s %s: not well-formed: %+v\n%s", c.Service, op.Name, el.Name, pr.Issues, data)
-					continue
-				}
-				issues, err := v.Schema(c.Service).ValidateElement(pr.Doc.Root())
-				pr.Doc.Free()
-				if err != nil || len(issues) > 0 {
-					t.Errorf("%s.%s %s: %v %v\n%s", c.Service, op.Name, el.Name, err, issues, data)
-				}
 			}
 		}
 	}
@@ -72,25 +58,32 @@ func TestEveryGlobalElementIsValid(t *testing.T) {
 		}
 		sort.Slice(names, func(i, j int) bool { return names[i].String() < names[j].String() })
 		for _, el := range names {
-			data, err := m.Element(el)
-			if err != nil {
-				t.Errorf("%s %s: %v", c.Service, el, err)
-				continue
-			}
+			validInstance(t, v, m, c.Service, el)
 			total++
-			pr := xsd.Parse(data)
-			if pr.Doc == nil {
-				t.Errorf("%s %s: not well-formed: %+v\n%s", c.Service, el, pr.Issues, data)
-				continue
-			}
-			issues, err := v.Schema(c.Service).ValidateElement(pr.Doc.Root())
-			pr.Doc.Free()
-			if err != nil || len(issues) > 0 {
-				t.Errorf("%s %s: %v %v\n%.400s", c.Service, el, err, issues, data)
-			}
 		}
 	}
 	t.Logf("%d global elements of %d agents generated and valid", total, len(v.Contracts()))
+}
+
+// validInstance generates an instance of el and validates it through
+// libxml2 against its service's schema set.
+func validInstance(t *testing.T, v *validate.Validator, m *instance.Schema, where string, el contract.QName) {
+	t.Helper()
+	svc, _, _ := strings.Cut(where, ".")
+	data, err := m.Element(el)
+	if err != nil {
+		t.Errorf("%s %s: %v", where, el, err)
+		return
+	}
+	pr := xsd.Parse(data)
+	if pr.Doc == nil {
+		t.Errorf("%s %s: not well-formed: %+v\n%.400s", where, el, pr.Issues, data)
+		return
+	}
+	defer pr.Doc.Free()
+	if issues, err := v.Schema(svc).ValidateElement(pr.Doc.Root()); err != nil || len(issues) > 0 {
+		t.Errorf("%s %s: %v %v\n%.400s", where, el, err, issues, data)
+	}
 }
 
 func TestDeterministic(t *testing.T) {

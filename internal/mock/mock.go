@@ -267,7 +267,7 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no such service: the mock serves "+strings.Join(m.Agents(), ", ")+" at "+BasePath+"<Agent>.svc", http.StatusNotFound)
 		return
 	}
-	if r.Method == http.MethodGet && isWSDLQuery(r) {
+	if r.Method == http.MethodGet && netserver.IsWSDLQuery(r) {
 		m.serveWSDL(w, r, s)
 		return
 	}
@@ -311,15 +311,6 @@ func knownCharset(cs string) bool {
 
 func readLimited(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	return io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-}
-
-func isWSDLQuery(r *http.Request) bool {
-	for k := range r.URL.Query() {
-		if strings.EqualFold(k, "wsdl") || strings.EqualFold(k, "singleWsdl") {
-			return true
-		}
-	}
-	return false
 }
 
 func (m *Mock) serveWSDL(w http.ResponseWriter, r *http.Request, s *service) {

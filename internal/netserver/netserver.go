@@ -5,6 +5,7 @@
 package netserver
 
 import (
+	"net/http"
 	"strings"
 
 	"github.com/conform-dev/conform/internal/soap"
@@ -16,6 +17,16 @@ const BasePath = "/Remote/Services88/"
 // AgentURL is the address of an agent of the install at base.
 func AgentURL(base, agent string) string {
 	return strings.TrimRight(base, "/") + BasePath + agent + ".svc"
+}
+
+// IsWSDLQuery tells a request for an agent's WSDL (?wsdl, ?singleWsdl).
+func IsWSDLQuery(r *http.Request) bool {
+	for k := range r.URL.Query() {
+		if strings.EqualFold(k, "wsdl") || strings.EqualFold(k, "singleWsdl") {
+			return true
+		}
+	}
+	return false
 }
 
 // Header blocks: the request's and the response's.

@@ -119,12 +119,7 @@ func (n *Node) text() string {
 // DTDs and never expands entities; use it on messages the validator has
 // already vetted, or as a second line of defence on untrusted ones.
 func Read(data []byte) (*Message, error) {
-	return ReadCharset(data, "")
-}
-
-// ReadCharset is Read for a message sent with a Content-Type charset.
-func ReadCharset(data []byte, charset string) (*Message, error) {
-	data, _, err := Decode(data, charset)
+	data, _, err := Decode(data, "")
 	if err != nil {
 		return nil, err
 	}

@@ -66,7 +66,6 @@ func tokenEnd(c byte) bool {
 // Build one per secret set; it is safe for concurrent use and costs one
 // pass over the text, however many secrets it knows.
 type Redactor struct {
-	n      int
 	r      *strings.Replacer
 	shapes []string
 }
@@ -93,11 +92,8 @@ func NewRedactor(shapes []string, secrets ...string) *Redactor {
 		escapeText(&b, []byte(sec)) // the form Readable writes text in
 		add(b.String())
 	}
-	return &Redactor{n: len(secrets), r: strings.NewReplacer(pairs...), shapes: shapes}
+	return &Redactor{r: strings.NewReplacer(pairs...), shapes: shapes}
 }
-
-// Len is the number of secrets the Redactor was built from.
-func (r *Redactor) Len() int { return r.n }
 
 // String redacts text as it is.
 func (r *Redactor) String(s string) string {

@@ -220,11 +220,6 @@ func (r *Result) add(id string, line int, path, format string, args ...any) {
 // ValidateReader reads at most MaxSize bytes from rd and validates them; a
 // larger message is refused without being read whole.
 func (v *Validator) ValidateReader(rd io.Reader, t Target) (*Result, error) {
-	return v.ValidateCharsetReader(rd, "", t)
-}
-
-// ValidateCharsetReader is ValidateReader for a message with a charset.
-func (v *Validator) ValidateCharsetReader(rd io.Reader, charset string, t Target) (*Result, error) {
 	data, err := io.ReadAll(io.LimitReader(rd, v.MaxSize+1))
 	if err != nil {
 		return nil, err
@@ -234,7 +229,7 @@ func (v *Validator) ValidateCharsetReader(rd io.Reader, charset string, t Target
 		r.add(checks.XMLSize, 0, "", "the message is larger than the limit of %d bytes; it was not read further", v.MaxSize)
 		return r, nil
 	}
-	return v.ValidateCharset(data, charset, t), nil
+	return v.Validate(data, t), nil
 }
 
 // Validate checks one message, in UTF-8 or in UTF-16 with a byte order

@@ -224,19 +224,6 @@ func (e *Element) Children() []*Element {
 	return out
 }
 
-// Text is the element's own character content: its text and CDATA
-// children, concatenated (entities are never expanded: documents with a
-// DTD are refused before they are built).
-func (e *Element) Text() string {
-	var b strings.Builder
-	for c := e.cptr().children; c != nil; c = c.next {
-		if (c._type == C.XML_TEXT_NODE || c._type == C.XML_CDATA_SECTION_NODE) && c.content != nil {
-			b.WriteString(C.GoString((*C.char)(unsafe.Pointer(c.content))))
-		}
-	}
-	return b.String()
-}
-
 // HasText reports whether the element has a text child other than whitespace.
 func (e *Element) HasText() bool {
 	for c := e.cptr().children; c != nil; c = c.next {
