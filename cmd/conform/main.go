@@ -18,6 +18,7 @@ import (
 
 	"github.com/conform-dev/conform/internal/cli"
 	"github.com/conform-dev/conform/internal/mock"
+	"github.com/conform-dev/conform/internal/report"
 )
 
 const usage = `conform: contract tests for SuperOffice NetServer SOAP services
@@ -136,6 +137,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.StringVar(&o.Agents, "agents", "", "agents to test, e.g. Contact,Person, or all (every loaded agent); one with no loaded contract is tested against the install's own ?singleWsdl")
 		fs.Var(durationFlag{&o.Deadline}, "deadline", "bound the whole run (e.g. 10m); cases not started by then are reported as not attempted")
 		fs.StringVar(&o.ExpectManifest, "expect-manifest", "", "refuse to run unless the schemas and fixtures are those of this earlier summary.json")
+		junitFlags(fs, &o.Output)
 		if code, ok := parse(rest); !ok {
 			return code
 		}
@@ -153,12 +155,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cli.Run(ctx, o, stdout, stderr)
 	case "report":
 		out := fs.String("out", "", "folder to write report.html, junit.xml (and summary.json) into")
+		var output report.Output
+		junitFlags(fs, &output)
 		if len(rest) > 0 && rest[0] == "merge" {
 			files, err := parseInterleaved(fs, rest[1:])
 			if err != nil {
 				return cli.ExitUsage
 			}
-			return cli.Merge(files, *out, stdout, stderr)
+			return cli.Merge(files, *out, output, stdout, stderr)
 		}
 		files, err := parseInterleaved(fs, rest)
 		if err != nil {
@@ -168,7 +172,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "conform report: want one summary.json (or: conform report merge A.json B.json ... --out DIR)")
 			return cli.ExitUsage
 		}
-		return cli.Report(files[0], *out, stdout, stderr)
+		return cli.Report(files[0], *out, output, stdout, stderr)
 	case "mock":
 		var users multi
 		if u := os.Getenv("CONFORM_MOCK_USER"); u != "" {
@@ -232,6 +236,36 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// junitFlags are the JUnit options of the commands that write reports.
+func junitFlags(fs *flag.FlagSet, o *report.Output) {
+	o.JUnit = report.JUnitCases
+	fs.Var(choiceFlag{&o.JUnit, []string{report.JUnitCases, report.JUnitChecks}}, "junit", "junit.xml form: cases (a testcase per case, per step of a multi-step case) or checks (a testcase per check)")
+	fs.BoolVar(&o.AbsolutePaths, "junit-absolute-paths", false, "write attachment paths in junit.xml absolute (Jenkins); default: relative to the working directory (GitLab)")
+}
+
+// choiceFlag is a string flag with a fixed set of values.
+type choiceFlag struct {
+	v    *string
+	from []string
+}
+
+func (f choiceFlag) String() string {
+	if f.v == nil {
+		return ""
+	}
+	return *f.v
+}
+
+func (f choiceFlag) Set(v string) error {
+	for _, c := range f.from {
+		if v == c {
+			*f.v = v
+			return nil
+		}
+	}
+	return fmt.Errorf("%q: want one of %s", v, strings.Join(f.from, ", "))
 }
 
 // durationFlag is a time.Duration flag whose error says what to write.

@@ -3,10 +3,13 @@ package main
 import (
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
+	"image/png"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -69,6 +72,68 @@ var _ = Describe("reports", func() {
 		Expect(len(png)).To(BeNumerically(">", 20_000), "a blank page would be a small PNG")
 	})
 
+	It("shows a run where one cause fails most cases on a page a person can scroll, grouped, linked and counted once", func() {
+		bin := chromium()
+		// Every answer's Succeeded is broken: one root cause, most cases.
+		srv := httptest.NewServer(&breaker{next: mock.MustNew(mock.Options{}), op: "*", fix: body(func(b string) string {
+			return strings.ReplaceAll(b, ">true</Succeeded>", ">yes</Succeeded>")
+		})})
+		DeferCleanup(srv.Close)
+		dir := GinkgoT().TempDir()
+		code, out, errs := conformProcess(nil, "run", "--endpoint", srv.URL, "--user", mock.DefaultUser, "--password", mock.DefaultPassword, "--allow-mutations", "--reports", dir)
+		Expect(code).To(Equal(1), out+errs)
+		var sum struct {
+			Totals struct {
+				Cases  map[string]int `json:"cases"`
+				Checks map[string]int `json:"checks"`
+			} `json:"totals"`
+		}
+		data, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(json.Unmarshal(data, &sum)).To(Succeed())
+		failed := sum.Totals.Cases["failed"]
+		Expect(failed).To(BeNumerically(">=", 60), "the broken server should fail most cases")
+		checks := 0
+		for _, n := range sum.Totals.Checks {
+			checks += n
+		}
+		// One count of checks: the console's and the page's are the same.
+		Expect(out).To(ContainSubstring(fmt.Sprintf("; %d checks: %d passed, %d failed", checks, sum.Totals.Checks["passed"], sum.Totals.Checks["failed"])))
+		page, err := filepath.Abs(filepath.Join(dir, "report.html"))
+		Expect(err).NotTo(HaveOccurred())
+		html, _ := os.ReadFile(page)
+		Expect(string(html)).To(ContainSubstring(fmt.Sprintf("<b>%d</b>checks: %d passed, %d failed", checks, sum.Totals.Checks["passed"], sum.Totals.Checks["failed"])))
+		// The cause is one group naming its path, before any case.
+		causes := string(html)[strings.Index(string(html), `id="causes"`):strings.Index(string(html), `id="coverage"`)]
+		Expect(causes).To(MatchRegexp(`<span class="badge b-failed">HDR-VALID</span> <b>\d+ cases</b>.* · at <span class="path">/s:Envelope/s:Header/Succeeded</span>`))
+		Expect(strings.Index(string(html), `id="causes"`)).To(BeNumerically("<", strings.Index(string(html), `id="failures"`)))
+		Expect(string(html)).To(ContainSubstring(`<a class="chip c-failed" href="#case-`))
+
+		// Its height, from a screenshot at 1400 px wide: the last row that
+		// is not background.
+		const width, tall = 1400, 16000
+		shot := filepath.Join(dir, "tall.png")
+		headless(bin, page, fmt.Sprintf("--window-size=%d,%d", width, tall), "--hide-scrollbars", "--screenshot="+shot)
+		f, err := os.Open(shot)
+		Expect(err).NotTo(HaveOccurred())
+		defer f.Close()
+		img, err := png.Decode(f)
+		Expect(err).NotTo(HaveOccurred())
+		b := img.Bounds()
+		last := 0
+		for y := b.Max.Y - 1; y >= b.Min.Y && last == 0; y-- {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				if r, g, bl, _ := img.At(x, y).RGBA(); r < 0xf000 || g < 0xf000 || bl < 0xf000 {
+					last = y
+					break
+				}
+			}
+		}
+		fmt.Fprintf(GinkgoWriter, "report.html of %d failed cases: %d px tall at %d px wide\n", failed, last, width)
+		Expect(last).To(BeNumerically(">", 1000), "the screenshot shows the page")
+		Expect(last).To(BeNumerically("<", 15000), "the page of %d failed cases is %d px tall", failed, last)
+	})
+
 	It("treats a hostile summary.json as input: no panic, no raw control characters, no path outside its evidence", func() {
 		broken := brokenRun()
 		data, err := os.ReadFile(filepath.Join(broken, "summary.json"))
@@ -95,8 +160,14 @@ var _ = Describe("reports", func() {
 		Expect(out).To(ContainSubstring("NOT CONFORMANT")) // recomputed from the cases, not taken on its word
 		junit, err := os.ReadFile(filepath.Join(dir, "junit.xml"))
 		Expect(err).NotTo(HaveOccurred())
-		for _, p := range []string{"/etc/shadow", "/etc/passwd", "/etc/hosts", "../"} {
+		for _, p := range []string{"etc/shadow", "etc/passwd", "etc/hosts", "evidence/../"} {
 			Expect(string(junit)).NotTo(ContainSubstring(p))
+		}
+		// Attachment paths are relative to the working directory: each
+		// one resolves inside the summary's folder.
+		for _, m := range regexp.MustCompile(`\[\[ATTACHMENT\|([^\]]*)\]\]`).FindAllStringSubmatch(string(junit), -1) {
+			abs, _ := filepath.Abs(m[1])
+			Expect(abs).To(HavePrefix(dir+string(filepath.Separator)), m[1])
 		}
 		Expect(filepath.Join(dir, "report.html")).To(BeAnExistingFile())
 	})

@@ -44,11 +44,16 @@ type junitDoc struct {
 	Suites []struct {
 		Name  string `xml:"name,attr"`
 		Cases []struct {
-			Name      string    `xml:"name,attr"`
-			Classname string    `xml:"classname,attr"`
-			Failure   *struct{} `xml:"failure"`
-			Error     *struct{} `xml:"error"`
-			Skipped   *struct {
+			Name      string `xml:"name,attr"`
+			Classname string `xml:"classname,attr"`
+			Time      string `xml:"time,attr"`
+			Failure   *struct {
+				Type string `xml:"type,attr"`
+			} `xml:"failure"`
+			Error *struct {
+				Type string `xml:"type,attr"`
+			} `xml:"error"`
+			Skipped *struct {
 				Message string `xml:"message,attr"`
 			} `xml:"skipped"`
 		} `xml:"testcase"`
@@ -63,13 +68,16 @@ func readJUnit(dir string) junitDoc {
 	return d
 }
 
-// failing lists "classname|name" of the failed testcases.
+// failing lists "classname|name [CHECK-ID]" for each failed check of each
+// failed testcase (a testcase per case: its failure's type lists them).
 func failing(d junitDoc) []string {
 	var out []string
 	for _, s := range d.Suites {
 		for _, c := range s.Cases {
 			if c.Failure != nil {
-				out = append(out, c.Classname+"|"+c.Name)
+				for _, id := range strings.Fields(c.Failure.Type) {
+					out = append(out, c.Classname+"|"+c.Name+" ["+id+"]")
+				}
 			}
 		}
 	}
@@ -324,7 +332,7 @@ var _ = Describe("conform run", func() {
 		Expect(out).To(ContainSubstring("INCOMPLETE: errors in User.GetAccessToken valid ticket"))
 		data, err := os.ReadFile(filepath.Join(dir, "junit.xml"))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(string(data)).To(MatchRegexp(`<testcase name="valid ticket \[HTTP-TRANSPORT\]" classname="User.GetAccessToken">\s*<error type="HTTP-TRANSPORT"`))
+		Expect(string(data)).To(MatchRegexp(`<testcase name="valid ticket" classname="User.GetAccessToken" time="[0-9.]+">\s*<error type="HTTP-TRANSPORT"`))
 		Expect(failing(readJUnit(dir))).To(BeEmpty())
 	})
 
@@ -424,7 +432,7 @@ var _ = Describe("conform run", func() {
 			return err
 		})
 		data, _ := os.ReadFile(filepath.Join(dir, "summary.json"))
-		Expect(string(data)).To(ContainSubstring("[REDACTED]"))
+		Expect(string(data)).To(ContainSubstring("[REDACTED #"))
 	})
 
 	It("keeps only the first part of an answer over the size limit, and says so", func() {
@@ -610,7 +618,7 @@ var _ = Describe("conform run", func() {
 			Expect(ticket.FindString(text)).To(BeEmpty(), fmt.Sprintf("%s holds a ticket", where))
 			Expect(token.FindString(text)).To(BeEmpty(), fmt.Sprintf("%s holds an access token", where))
 		}
-		Expect(texts[filepath.Join(dir, "evidence", "User.GetAccessToken", "valid-ticket", "01-getaccesstoken.request.xml")]).To(ContainSubstring("[REDACTED]"))
+		Expect(texts[filepath.Join(dir, "evidence", "User.GetAccessToken", "valid-ticket", "01-getaccesstoken.request.xml")]).To(ContainSubstring("[REDACTED #"))
 	})
 })
 

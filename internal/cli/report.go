@@ -14,7 +14,7 @@ import (
 
 // Report runs `conform report SUMMARY.json [--out DIR]`: the HTML (and
 // JUnit) again from a summary.
-func Report(summary, out string, stdout, stderr io.Writer) int {
+func Report(summary, out string, o report.Output, stdout, stderr io.Writer) int {
 	s, err := report.Load(summary)
 	if err != nil {
 		fmt.Fprintf(stderr, "conform report: %v\n", err)
@@ -23,7 +23,7 @@ func Report(summary, out string, stdout, stderr io.Writer) int {
 	if out == "" {
 		out = filepath.Dir(summary)
 	}
-	if err := report.WriteAll(out, s); err != nil {
+	if err := report.WriteAll(out, s, o); err != nil {
 		fmt.Fprintf(stderr, "conform report: cannot write %s: %v\n", out, err)
 		return ExitInfra
 	}
@@ -32,7 +32,7 @@ func Report(summary, out string, stdout, stderr io.Writer) int {
 }
 
 // Merge runs `conform report merge A.json B.json ... --out DIR`.
-func Merge(files []string, out string, stdout, stderr io.Writer) int {
+func Merge(files []string, out string, o report.Output, stdout, stderr io.Writer) int {
 	if len(files) < 2 || out == "" {
 		fmt.Fprintln(stderr, "conform report merge: want two or more summary.json files and --out DIR")
 		return ExitUsage
@@ -47,7 +47,7 @@ func Merge(files []string, out string, stdout, stderr io.Writer) int {
 		parts = append(parts, s)
 	}
 	s := report.Merge(parts...)
-	if err := report.WriteAll(out, s); err != nil {
+	if err := report.WriteAll(out, s, o); err != nil {
 		fmt.Fprintf(stderr, "conform report merge: cannot write %s: %v\n", out, err)
 		return ExitInfra
 	}

@@ -64,6 +64,7 @@ type RunOptions struct {
 	// ?singleWsdl, and the report says so.
 	Agents         string
 	ExpectManifest string // a previous summary.json whose schemas and fixtures must match
+	Output         report.Output
 }
 
 func (o *RunOptions) fromEnv() {
@@ -153,7 +154,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		if o.Ticket == "" && o.User == "" {
 			o.User, o.Password = mock.DefaultUser, mock.DefaultPassword
 		}
-		fmt.Fprintf(stdout, "conform run: no --endpoint: testing the embedded mock at %s\n", o.Endpoint)
+		fmt.Fprintf(stdout, "conform run: no --endpoint: testing the embedded mock (not an installation) at %s\n", o.Endpoint)
 	}
 
 	var appToken *string
@@ -336,7 +337,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 			m.Contracts[agent] = origin
 		}
 	}
-	w := &report.Writer{Dir: o.Reports, Redactor: eng.Redactor, Manifest: m}
+	w := &report.Writer{Dir: o.Reports, Redactor: eng.Redactor, Manifest: m, Output: o.Output}
 	sum, err := w.Write(res)
 	if err != nil {
 		say("cannot write the reports: %v", err)
@@ -369,9 +370,10 @@ func verdict(sum *report.Summary, dir string, took time.Duration, stdout, stderr
 		return ExitUsage
 	}
 	c, k := sum.Totals.Cases, sum.Totals.Checks
-	fmt.Fprintf(stdout, "\nconform: %d cases: %d passed, %d failed, %d errors, %d skipped; %d checks: %d failed, %d warnings (%.1fs)\n",
+	// The same counts as the page's: one count of checks everywhere.
+	fmt.Fprintf(stdout, "\nconform: %d cases: %d passed, %d failed, %d errors, %d skipped; %d checks: %d passed, %d failed, %d warnings, %d errors, %d not applicable (%.1fs)\n",
 		len(sum.Cases), c[report.Passed], c[report.Failed], c[report.Error], c[report.Skipped],
-		k[report.Passed]+k[report.Failed]+k[report.Warning]+k[report.Error]+k[report.NotApplicable], k[report.Failed], k[report.Warning], took.Seconds())
+		sum.Totals.CheckCount(), k[report.Passed], k[report.Failed], k[report.Warning], k[report.Error], k[report.NotApplicable], took.Seconds())
 	fmt.Fprintf(stdout, "reports: %[1]s/report.html, %[1]s/summary.json, %[1]s/junit.xml, evidence in %[1]s/evidence/\n", dir)
 	switch sum.Verdict.Status {
 	case report.NotConformant:
@@ -457,9 +459,9 @@ func manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog, se
 // options: what the Ginkgo adapter and the client reports record too. The
 // schema hashes are those of the contract set tested against.
 func Manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog, set *contracts.Set) report.Manifest {
-	target := "embedded mock"
+	target := report.TargetMock
 	if live {
-		target = "live endpoint"
+		target = report.TargetLive
 	}
 	endpoint := o.Endpoint
 	if u, err := url.Parse(endpoint); err == nil && u.User != nil {

@@ -204,6 +204,10 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 	add := func(id string, s results.Status, msg, detail string) {
 		out.Checks = append(out.Checks, results.Check{ID: id, Status: s, Message: msg, Detail: detail})
 	}
+	// addAt adds a check placed by its first finding.
+	addAt := func(id string, s results.Status, f validate.Finding, suffix, detail string) {
+		out.Checks = append(out.Checks, results.Check{ID: id, Status: s, Message: oneLine(f) + suffix, Detail: detail, Line: f.Line, Path: f.Path})
+	}
 	svc, opName, _ := strings.Cut(st.Call, ".")
 	c := e.v.Contract(svc)
 	op := c.Op(opName)
@@ -303,9 +307,9 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 		case len(mine) == 0:
 			add(ch.ID, results.Passed, ch.Description, "")
 		case ch.Severity == checks.Must:
-			add(ch.ID, results.Failed, oneLine(mine[0])+more(len(mine)), detail)
+			addAt(ch.ID, results.Failed, mine[0], more(len(mine)), detail)
 		default:
-			add(ch.ID, results.Warning, oneLine(mine[0])+more(len(mine)), detail)
+			addAt(ch.ID, results.Warning, mine[0], more(len(mine)), detail)
 		}
 	}
 
@@ -452,7 +456,7 @@ func (e *Engine) values(st *fixture.Step, msg *soap.Message, succeeded bool, var
 		add(checks.ExpValue, results.NotApplicable, "values are expected of a successful answer only, and this call did not succeed", "")
 		return
 	}
-	var problems []string
+	var problems, held []string
 	names := make([]string, 0, len(st.Capture))
 	for n := range st.Capture {
 		names = append(names, n)
@@ -490,6 +494,10 @@ func (e *Engine) values(st *fixture.Step, msg *soap.Message, succeeded bool, var
 			}
 			if v == nil || *v != want {
 				problems = append(problems, fmt.Sprintf("%s is %s; expected %q", x.Path, show(), want))
+			} else {
+				// Shown as the reports show it: a credential by its mark,
+				// the same mark as in the request that saved it.
+				held = append(held, fmt.Sprintf("%s equals %q", x.Path, want))
 			}
 		case x.Pattern != "":
 			if v == nil || !regexp.MustCompile(x.Pattern).MatchString(*v) {
@@ -510,7 +518,11 @@ func (e *Engine) values(st *fixture.Step, msg *soap.Message, succeeded bool, var
 		}
 	}
 	if len(problems) == 0 {
-		add(checks.ExpValue, results.Passed, fmt.Sprintf("%d expected values, %d captures", len(st.Expect.Values), len(st.Capture)), "")
+		msg := fmt.Sprintf("%d expected values, %d captures", len(st.Expect.Values), len(st.Capture))
+		if len(held) > 0 {
+			msg += ": " + strings.Join(held, "; ")
+		}
+		add(checks.ExpValue, results.Passed, msg, "")
 		return
 	}
 	if st.Expect.Severity == fixture.SeverityShould {

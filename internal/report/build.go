@@ -16,6 +16,7 @@ import (
 // Writer writes the reports of one run into Dir.
 type Writer struct {
 	Dir      string
+	Output   Output // how junit.xml is written
 	Manifest Manifest
 	// Redactor redacts every credential of the run (engine.Redactor).
 	Redactor func() *soap.Redactor
@@ -77,7 +78,7 @@ func (w *Writer) Write(cases []results.Case) (*Summary, error) {
 			return nil, err
 		}
 	}
-	return s, WriteAll(w.Dir, s)
+	return s, WriteAll(w.Dir, s, w.Output)
 }
 
 // writeAtomic writes a file whole or not at all: a temporary file in the
@@ -103,25 +104,31 @@ func writeAtomic(path string, data []byte) error {
 }
 
 // WriteAll renders a summary into dir: summary.json, junit.xml, report.html.
-func WriteAll(dir string, s *Summary) error {
+// Evidence paths (absolute in memory) are written relative to dir in the
+// summary and the page, and as o says in the JUnit.
+func WriteAll(dir string, s *Summary, o Output) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	js, err := json.MarshalIndent(s, "", "  ")
+	base, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	js, err := json.MarshalIndent(s.relativeTo(base), "", "  ")
 	if err != nil {
 		return err
 	}
 	if err := writeAtomic(filepath.Join(dir, "summary.json"), append(js, '\n')); err != nil {
 		return err
 	}
-	ju, err := s.JUnit()
+	ju, err := s.JUnit(o)
 	if err != nil {
 		return err
 	}
 	if err := writeAtomic(filepath.Join(dir, "junit.xml"), ju); err != nil {
 		return err
 	}
-	page, err := s.HTML()
+	page, err := s.relativeTo(base).HTML()
 	if err != nil {
 		return err
 	}
@@ -140,10 +147,13 @@ func (w *Writer) caseOf(res *results.Case) (Case, error) {
 	}
 	for i, st := range res.Steps {
 		step := Step{Name: st.Name, Call: st.Call, Fault: st.Fault}
+		if st.Exchange != nil {
+			step.Seconds = st.Exchange.Seconds
+		}
 		problem := false
 		for _, cr := range st.Checks {
 			step.Results = append(step.Results, Result{Check: cr.ID, Severity: severity(cr.ID), Outcome: string(cr.Status),
-				Message: w.redact(cr.Message), Detail: w.redact(cr.Detail)})
+				Message: w.redact(cr.Message), Detail: w.redact(cr.Detail), Line: cr.Line, Path: w.redact(cr.Path)})
 			if cr.Status == results.Failed || cr.Status == results.Error || cr.Status == results.Warning {
 				problem = true
 			}
@@ -181,6 +191,10 @@ func (w *Writer) evidence(res *results.Case, i int) ([]string, error) {
 	}
 	rel := filepath.Join("evidence", res.Operation, slug(res.Name))
 	dir := filepath.Join(w.staging, res.Operation, slug(res.Name))
+	reports, err := filepath.Abs(w.Dir)
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -190,7 +204,7 @@ func (w *Writer) evidence(res *results.Case, i int) ([]string, error) {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(w.redactXML(data)), 0o644); err != nil {
 			return err
 		}
-		files = append(files, filepath.Join(w.Dir, rel, name))
+		files = append(files, filepath.Join(reports, rel, name))
 		return nil
 	}
 	if err := put(base+".request.xml", ex.Request); err != nil {
@@ -260,4 +274,36 @@ func Redacted(c results.Case, r *soap.Redactor) results.Case {
 	}
 	c.Steps = steps
 	return c
+}
+
+// relativeTo is the summary with its evidence paths relative to base (the
+// folder its files are written into), where they are below it.
+func (s *Summary) relativeTo(base string) *Summary {
+	out := *s
+	out.Cases = make([]Case, len(s.Cases))
+	for i, c := range s.Cases {
+		if c.Steps == nil {
+			out.Cases[i] = c
+			continue
+		}
+		steps := make([]Step, len(c.Steps))
+		for j, st := range c.Steps {
+			if st.Evidence == nil {
+				steps[j] = st
+				continue
+			}
+			ev := make([]string, len(st.Evidence))
+			for k, p := range st.Evidence {
+				ev[k] = p
+				if rel, err := filepath.Rel(base, p); err == nil && filepath.IsAbs(p) && !strings.HasPrefix(rel, "..") {
+					ev[k] = filepath.ToSlash(rel)
+				}
+			}
+			st.Evidence = ev
+			steps[j] = st
+		}
+		c.Steps = steps
+		out.Cases[i] = c
+	}
+	return &out
 }

@@ -21,7 +21,7 @@ func FuzzLoadAndRender(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if _, err := s.JUnit(); err != nil {
+		if _, err := s.JUnit(Output{}); err != nil {
 			t.Fatalf("JUnit: %v", err)
 		}
 		if _, err := s.HTML(); err != nil {

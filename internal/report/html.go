@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"html/template"
+	"sort"
 	"strings"
 
 	"github.com/conform-dev/conform/internal/checks"
@@ -14,9 +15,9 @@ import (
 var pageTemplate string
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
-	"pretty": prettyXML,
-	"lower":  strings.ToLower,
-	"slug":   slug,
+	"numbered": prettyLines,
+	"lower":    strings.ToLower,
+	"slug":     slug,
 	"class": func(outcome string) string {
 		return strings.ReplaceAll(outcome, " ", "-")
 	},
@@ -27,15 +28,21 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"add": func(a, b int) int { return a + b },
 }).Parse(pageTemplate))
 
+// caseRef is a case as the page links it: its anchor, name and outcome.
+type caseRef struct {
+	ID, Operation, Name, Outcome string
+}
+
 // matrixRow is one operation's cases by kind.
 type matrixRow struct {
 	Operation string
 	Verdict   string
-	Cells     map[string][]Case
+	Cells     map[string][]caseRef
 }
 
-// problem is a failing case, with its failing steps and results.
+// problem is a case with a failure, error or warning, with its bad steps.
 type problem struct {
+	Ref   caseRef
 	Case  Case
 	Steps []problemStep
 }
@@ -46,55 +53,120 @@ type problemStep struct {
 	Results []Result
 }
 
+// group is one root cause: the failures (or warnings) of one check at one
+// element path, across cases.
+type group struct {
+	Check, Path, Outcome string
+	Example              string // the first message
+	Count                int    // results
+	Operations           []string
+	Cases                []caseRef
+}
+
+// OperationsShort names the first few operations and counts the rest.
+func (g group) OperationsShort() string {
+	const shown = 4
+	if len(g.Operations) <= shown {
+		return strings.Join(g.Operations, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(g.Operations[:shown], ", "), len(g.Operations)-shown)
+}
+
 type view struct {
 	*Summary
 	Kinds    []string
 	Matrix   []matrixRow
+	Groups   []group
 	Problems []problem
+	Passing  []problem // passing cases (no steps listed as bad)
 	Skipped  []Case
 	Title    string
 	Ran      int
+	Checks   int
 	Hosts    []string
+	Open     bool // few problems: their cards open
 }
 
 // HTML renders the summary as one self-contained page: inline styles, no
-// script, no network.
+// script, no network. Failures come first grouped by root cause (check and
+// element path), then case by case, collapsed; the matrix links each
+// square to its case.
 func (s *Summary) HTML() ([]byte, error) {
-	v := view{Summary: s, Kinds: []string{KindHappy, KindNegative, KindFault, KindContract}}
+	v := view{Summary: s, Kinds: []string{KindHappy, KindNegative, KindFault, KindContract}, Checks: s.Totals.CheckCount()}
 	rows := map[string]*matrixRow{}
-	for _, c := range s.Cases {
+	groups := map[string]*group{}
+	for i, c := range s.Cases {
+		ref := caseRef{ID: fmt.Sprintf("case-%d", i+1), Operation: c.Operation, Name: c.Name, Outcome: c.Outcome}
 		r := rows[c.Operation]
 		if r == nil {
-			r = &matrixRow{Operation: c.Operation, Verdict: s.Verdict.Operations[c.Operation], Cells: map[string][]Case{}}
+			r = &matrixRow{Operation: c.Operation, Verdict: s.Verdict.Operations[c.Operation], Cells: map[string][]caseRef{}}
 			rows[c.Operation] = r
 		}
-		r.Cells[c.Kind] = append(r.Cells[c.Kind], c)
+		r.Cells[c.Kind] = append(r.Cells[c.Kind], ref)
 		if c.Outcome != Skipped {
 			v.Ran++
 		} else {
 			v.Skipped = append(v.Skipped, c)
 		}
-		if c.Outcome == Failed || c.Outcome == Error || hasWarning(c) {
-			p := problem{Case: c}
-			for i, st := range c.Steps {
-				var bad []Result
-				for _, r := range st.Results {
-					if r.Outcome == Failed || r.Outcome == Error || r.Outcome == Warning {
-						bad = append(bad, r)
-					}
+		if c.Outcome != Failed && c.Outcome != Error && !hasWarning(c) {
+			if c.Outcome != Skipped {
+				v.Passing = append(v.Passing, problem{Ref: ref, Case: c})
+			}
+			continue
+		}
+		p := problem{Ref: ref, Case: c}
+		for j, st := range c.Steps {
+			var bad []Result
+			for _, r := range st.Results {
+				if r.Outcome != Failed && r.Outcome != Error && r.Outcome != Warning {
+					continue
 				}
-				if len(bad) > 0 {
-					p.Steps = append(p.Steps, problemStep{Step: st, Index: i + 1, Results: bad})
+				bad = append(bad, r)
+				key := r.Check + "\x00" + r.Path + "\x00" + r.Outcome
+				g := groups[key]
+				if g == nil {
+					g = &group{Check: r.Check, Path: r.Path, Outcome: r.Outcome, Example: r.Message}
+					groups[key] = g
+				}
+				g.Count++
+				if !contains(g.Operations, c.Operation) {
+					g.Operations = append(g.Operations, c.Operation)
+				}
+				if n := len(g.Cases); n == 0 || g.Cases[n-1].ID != ref.ID {
+					g.Cases = append(g.Cases, ref)
 				}
 			}
-			v.Problems = append(v.Problems, p)
+			if len(bad) > 0 {
+				p.Steps = append(p.Steps, problemStep{Step: st, Index: j + 1, Results: bad})
+			}
 		}
+		v.Problems = append(v.Problems, p)
 	}
+	rank := map[string]int{Failed: 0, Error: 1, Warning: 2}
+	for _, g := range groups {
+		sort.Strings(g.Operations)
+		v.Groups = append(v.Groups, *g)
+	}
+	sort.Slice(v.Groups, func(i, j int) bool {
+		a, b := v.Groups[i], v.Groups[j]
+		if rank[a.Outcome] != rank[b.Outcome] {
+			return rank[a.Outcome] < rank[b.Outcome]
+		}
+		if len(a.Cases) != len(b.Cases) {
+			return len(a.Cases) > len(b.Cases)
+		}
+		return a.Check+a.Path < b.Check+b.Path
+	})
+	v.Open = len(v.Problems) <= 3
 	for _, op := range s.Operations() {
 		v.Matrix = append(v.Matrix, *rows[op])
 	}
-	for i := range s.Runs {
-		v.Hosts = append(v.Hosts, s.host(i))
+	for i, r := range s.Runs {
+		h := s.host(i)
+		if r.Target == TargetMock {
+			h = "embedded mock (not an installation) at " + h
+		}
+		v.Hosts = append(v.Hosts, h)
 	}
 	v.Title = fmt.Sprintf("conform: %s", strings.ToUpper(s.Verdict.Status))
 	var b bytes.Buffer
@@ -102,6 +174,16 @@ func (s *Summary) HTML() ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// CheckCount is the number of checks made, whatever their outcome: the one
+// count the console and the page both show.
+func (t Totals) CheckCount() int {
+	n := 0
+	for _, k := range t.Checks {
+		n += k
+	}
+	return n
 }
 
 func hasWarning(c Case) bool {

@@ -4,6 +4,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -58,43 +60,37 @@ type outcome struct {
 	Body    string `xml:",chardata"`
 }
 
-// Properties flattens the manifests into JUnit properties.
-func (s *Summary) Properties() []property {
+// properties flattens one run's manifest into JUnit properties.
+func (m Manifest) properties() []property {
 	var out []property
-	for i, m := range s.Runs {
-		p := ""
-		if len(s.Runs) > 1 {
-			p = fmt.Sprintf("run%d.", i+1)
-		}
-		add := func(k, v string) { out = append(out, property{p + k, v}) }
-		add("conform.version", m.SuiteVersion)
-		add("conform.commit", m.Commit)
-		add("endpoint", m.Endpoint)
-		add("target", m.Target)
-		add("started", m.StartedAt.Format("2006-01-02T15:04:05Z07:00"))
-		add("finished", m.FinishedAt.Format("2006-01-02T15:04:05Z07:00"))
-		add("option.ops", strings.Join(m.Options.Ops, ","))
-		add("option.label-filter", m.Options.LabelFilter)
-		add("option.allow-mutations", fmt.Sprint(m.Options.AllowMutations))
-		add("option.timeout", m.Options.Timeout)
-		for _, svc := range sortedKeys(m.Contracts) {
-			add("contract."+svc, m.Contracts[svc])
-		}
-		for _, svc := range sortedKeys(m.WSDLNotCompared) {
-			add("wsdl-not-compared."+svc, m.WSDLNotCompared[svc])
-		}
-		for _, svc := range sortedKeys(mapKeys(m.WSDLDrift)) {
-			add("wsdl-drift."+svc, strings.Join(m.WSDLDrift[svc], "; "))
-		}
-		for _, k := range sortedKeys(m.Server) {
-			add("server."+k, m.Server[k])
-		}
-		for _, k := range sortedKeys(m.Schemas) {
-			add("sha256:"+k, m.Schemas[k])
-		}
-		for _, k := range sortedKeys(m.Fixtures) {
-			add("sha256:"+k, m.Fixtures[k])
-		}
+	add := func(k, v string) { out = append(out, property{k, v}) }
+	add("conform.version", m.SuiteVersion)
+	add("conform.commit", m.Commit)
+	add("endpoint", m.Endpoint)
+	add("target", m.Target)
+	add("started", m.StartedAt.Format("2006-01-02T15:04:05Z07:00"))
+	add("finished", m.FinishedAt.Format("2006-01-02T15:04:05Z07:00"))
+	add("option.ops", strings.Join(m.Options.Ops, ","))
+	add("option.label-filter", m.Options.LabelFilter)
+	add("option.allow-mutations", fmt.Sprint(m.Options.AllowMutations))
+	add("option.timeout", m.Options.Timeout)
+	for _, svc := range sortedKeys(m.Contracts) {
+		add("contract."+svc, m.Contracts[svc])
+	}
+	for _, svc := range sortedKeys(m.WSDLNotCompared) {
+		add("wsdl-not-compared."+svc, m.WSDLNotCompared[svc])
+	}
+	for _, svc := range sortedKeys(mapKeys(m.WSDLDrift)) {
+		add("wsdl-drift."+svc, strings.Join(m.WSDLDrift[svc], "; "))
+	}
+	for _, k := range sortedKeys(m.Server) {
+		add("server."+k, m.Server[k])
+	}
+	for _, k := range sortedKeys(m.Schemas) {
+		add("sha256:"+k, m.Schemas[k])
+	}
+	for _, k := range sortedKeys(m.Fixtures) {
+		add("sha256:"+k, m.Fixtures[k])
 	}
 	return out
 }
@@ -119,10 +115,59 @@ func (s *Summary) host(run int) string {
 	return s.Runs[run].Endpoint
 }
 
-// JUnit renders the summary as JUnit XML: a testsuite per agent (and per
-// endpoint, when runs against several are merged), classname
-// Agent.Operation, a testcase per case, step and check.
-func (s *Summary) JUnit() ([]byte, error) {
+// JUnit forms.
+const (
+	JUnitCases  = "cases"  // a testcase per case (per step of a multi-step case)
+	JUnitChecks = "checks" // a testcase per check of each step
+)
+
+// Output says how a summary renders beyond its own data.
+type Output struct {
+	// JUnit is JUnitCases (the default, what a CI test tab reads) or
+	// JUnitChecks (a testcase per check, as before 0.3).
+	JUnit string
+	// AbsolutePaths writes attachment paths absolute (Jenkins); by default
+	// they are relative to the working directory (GitLab).
+	AbsolutePaths bool
+}
+
+// attachment is an evidence path as the JUnit attachment lines carry it.
+func (o Output) attachment(p string) string {
+	if o.AbsolutePaths {
+		return p
+	}
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, p); err == nil {
+			return rel
+		}
+	}
+	return p
+}
+
+// suiteKey names the testsuite of a case: its agent, and where runs are
+// merged, the endpoint (several endpoints) or the run (one endpoint).
+func (s *Summary) suiteKey(c Case, severalHosts bool) string {
+	name := agentOf(c.Operation)
+	switch {
+	case severalHosts:
+		name += " @ " + s.host(c.Run)
+	case len(s.Runs) > 1:
+		name += fmt.Sprintf(" (run %d)", c.Run+1)
+	}
+	return name
+}
+
+// JUnit renders the summary as JUnit XML: a testsuite per agent and run,
+// with that run's own timestamp and properties, classname Agent.Operation,
+// and a testcase per case (per step of a multi-step case), or per check
+// with o.JUnit == JUnitChecks.
+func (s *Summary) JUnit(o Output) ([]byte, error) {
+	if o.JUnit == "" {
+		o.JUnit = JUnitCases
+	}
+	if o.JUnit != JUnitCases && o.JUnit != JUnitChecks {
+		return nil, fmt.Errorf("JUnit form %q: want %s or %s", o.JUnit, JUnitCases, JUnitChecks)
+	}
 	endpoints := map[string]bool{}
 	for i := range s.Runs {
 		endpoints[s.host(i)] = true
@@ -130,28 +175,29 @@ func (s *Summary) JUnit() ([]byte, error) {
 	several := len(endpoints) > 1
 	suites := map[string]*junitSuite{}
 	var order []string
-	props := s.Properties()
 	for _, c := range s.Cases {
-		name := agentOf(c.Operation)
+		name := s.suiteKey(c, several)
 		suffix := ""
 		if several {
 			suffix = " @ " + s.host(c.Run)
-			name += suffix
 		}
 		js := suites[name]
 		if js == nil {
 			js = &junitSuite{Name: name}
-			if len(s.Runs) > 0 {
-				js.Timestamp = s.Runs[0].StartedAt.Format("2006-01-02T15:04:05Z07:00")
-			}
-			if len(props) > 0 {
-				js.Properties = &properties{Property: props}
+			if c.Run >= 0 && c.Run < len(s.Runs) {
+				r := s.Runs[c.Run]
+				js.Timestamp = r.StartedAt.Format("2006-01-02T15:04:05Z07:00")
+				js.Properties = &properties{Property: r.properties()}
 			}
 			suites[name] = js
 			order = append(order, name)
 		}
 		js.seconds += c.Seconds
-		js.Cases = append(js.Cases, caseTestcases(c, suffix)...)
+		if o.JUnit == JUnitChecks {
+			js.Cases = append(js.Cases, checkTestcases(c, suffix, o)...)
+		} else {
+			js.Cases = append(js.Cases, caseTestcases(c, suffix, o)...)
+		}
 	}
 	sort.Strings(order)
 	out := junitSuites{Name: "conform"}
@@ -169,14 +215,14 @@ func (s *Summary) JUnit() ([]byte, error) {
 				js.Skipped++
 			}
 		}
-		js.Time = fmt.Sprintf("%.3f", js.seconds)
+		js.Time = seconds(js.seconds)
 		total += js.seconds
 		out.Tests += js.Tests
 		out.Failures += js.Failures
 		out.Errors += js.Errors
 		out.Suites = append(out.Suites, *js)
 	}
-	out.Time = fmt.Sprintf("%.3f", total)
+	out.Time = seconds(total)
 	data, err := xml.MarshalIndent(out, "", "  ")
 	if err != nil {
 		return nil, err
@@ -184,44 +230,162 @@ func (s *Summary) JUnit() ([]byte, error) {
 	return append([]byte(xml.Header), append(data, '\n')...), nil
 }
 
-func caseTestcases(c Case, suffix string) []junitCase {
+func seconds(s float64) string { return fmt.Sprintf("%.3f", s) }
+
+// attachments are the [[ATTACHMENT|path]] lines of a step's evidence.
+func attachments(st Step, o Output) string {
+	var b strings.Builder
+	for _, f := range st.Evidence {
+		fmt.Fprintf(&b, "[[ATTACHMENT|%s]]\n", o.attachment(f))
+	}
+	return b.String()
+}
+
+// place is where a result's first finding is: "line 3 /Envelope/…", or "".
+func (r Result) place() string {
+	var parts []string
+	if r.Line > 0 {
+		parts = append(parts, fmt.Sprintf("line %d", r.Line))
+	}
+	if r.Path != "" {
+		parts = append(parts, r.Path)
+	}
+	return strings.Join(parts, " ")
+}
+
+// describe is a result's account in a failure body: check, severity,
+// place, message, every finding, and the check's rule.
+func (r Result) describe() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%s)", r.Check, r.Severity)
+	if p := r.place(); p != "" {
+		b.WriteString(" at " + p)
+	}
+	b.WriteString(": " + r.Message + "\n")
+	if d := strings.TrimSpace(r.Detail); d != "" {
+		b.WriteString("  " + strings.ReplaceAll(d, "\n", "\n  ") + "\n")
+	}
+	if ch, ok := checks.Lookup(r.Check); ok {
+		fmt.Fprintf(&b, "  %s Source: %s\n", ch.Description, ch.Source)
+	}
+	return b.String()
+}
+
+// caseTestcases: one testcase for a case, or one per step of a multi-step
+// case; a failure lists every failed (and errored) check.
+func caseTestcases(c Case, suffix string, o Output) []junitCase {
 	if c.Outcome == Skipped {
-		return []junitCase{{Name: c.Name + suffix, Classname: c.Operation, Skipped: &outcome{Message: c.SkipReason}}}
+		return []junitCase{{Name: c.Name + suffix, Classname: c.Operation, Time: seconds(0), Skipped: &outcome{Message: c.SkipReason}}}
+	}
+	type unit struct {
+		name    string
+		secs    float64
+		steps   []Step
+		indexes []int
+	}
+	var units []unit
+	if len(c.Steps) > 1 {
+		for i, st := range c.Steps {
+			units = append(units, unit{fmt.Sprintf("%s / %d %s", c.Name, i+1, st.Name), st.Seconds, []Step{st}, []int{i + 1}})
+		}
+	} else {
+		units = append(units, unit{c.Name, c.Seconds, c.Steps, []int{1}})
+	}
+	var out []junitCase
+	for _, u := range units {
+		jc := junitCase{Name: u.name + suffix, Classname: c.Operation, Time: seconds(u.secs)}
+		var failed, errored, warned []Result
+		var body, sysout strings.Builder
+		for _, st := range u.steps {
+			for _, r := range st.Results {
+				switch r.Outcome {
+				case Failed:
+					failed = append(failed, r)
+				case Error:
+					errored = append(errored, r)
+				case Warning:
+					warned = append(warned, r)
+				}
+			}
+		}
+		for _, r := range append(append([]Result{}, failed...), errored...) {
+			body.WriteString(r.describe())
+		}
+		for _, r := range warned {
+			sysout.WriteString("WARNING " + r.describe())
+		}
+		for _, st := range u.steps {
+			if len(failed)+len(errored)+len(warned) > 0 {
+				sysout.WriteString(attachments(st, o))
+			}
+		}
+		ids := func(rs []Result) string {
+			var out []string
+			for _, r := range rs {
+				out = append(out, r.Check)
+			}
+			return strings.Join(out, " ")
+		}
+		msg := func(rs []Result) string {
+			var parts []string
+			for _, r := range rs {
+				parts = append(parts, r.Check+": "+r.Message)
+			}
+			return strings.Join(parts, "; ")
+		}
+		call := ""
+		if len(u.steps) > 0 {
+			call = "Call: " + u.steps[0].Call + " (case " + c.Source + ")"
+		}
+		switch {
+		case len(failed) > 0:
+			jc.Failure = &outcome{Type: ids(failed), Message: msg(failed), Body: body.String() + call}
+		case len(errored) > 0:
+			jc.Error = &outcome{Type: ids(errored), Message: msg(errored), Body: body.String() + call}
+		}
+		jc.SystemOut = sysout.String()
+		out = append(out, jc)
+	}
+	return out
+}
+
+// checkTestcases: a testcase per check of each step (--junit checks).
+func checkTestcases(c Case, suffix string, o Output) []junitCase {
+	if c.Outcome == Skipped {
+		return []junitCase{{Name: c.Name + suffix, Classname: c.Operation, Time: seconds(0), Skipped: &outcome{Message: c.SkipReason}}}
 	}
 	var out []junitCase
 	for i, st := range c.Steps {
-		var attach strings.Builder
-		for _, f := range st.Evidence {
-			fmt.Fprintf(&attach, "[[ATTACHMENT|%s]]\n", f)
-		}
+		attach := attachments(st, o)
 		prefix := c.Name
 		if len(c.Steps) > 1 {
 			prefix = fmt.Sprintf("%s / %d %s", c.Name, i+1, st.Name)
 		}
 		for _, r := range st.Results {
-			jc := junitCase{Name: prefix + " [" + r.Check + "]" + suffix, Classname: c.Operation}
-			body := strings.TrimSpace(r.Detail)
-			if ch, ok := checks.Lookup(r.Check); ok {
-				body = strings.TrimSpace(body + "\n\n" + ch.ID + ": " + ch.Description + "\nSource: " + ch.Source)
-			}
-			body += "\nCall: " + st.Call + " (case " + c.Source + ")"
+			// A check takes no time of its own: the step's time is on
+			// its HTTP-STATUS testcase (or REQ-VALID when nothing was sent).
+			jc := junitCase{Name: prefix + " [" + r.Check + "]" + suffix, Classname: c.Operation, Time: seconds(0)}
+			body := strings.TrimSpace(r.describe()) + "\nCall: " + st.Call + " (case " + c.Source + ")"
 			switch r.Outcome {
 			case Failed:
 				jc.Failure = &outcome{Type: r.Check, Message: r.Message, Body: body}
-				jc.SystemOut = attach.String()
+				jc.SystemOut = attach
 			case Error:
 				jc.Error = &outcome{Type: r.Check, Message: r.Message, Body: body}
-				jc.SystemOut = attach.String()
+				jc.SystemOut = attach
 			case Warning:
-				jc.SystemOut = "WARNING (" + r.Severity + "): " + r.Message + "\n" + attach.String()
+				jc.SystemOut = "WARNING (" + r.Severity + "): " + r.Message + "\n" + attach
 			case NotApplicable:
 				jc.SystemOut = "not applicable: " + r.Message + "\n"
 			default:
 				// The exchange is attached to its HTTP-STATUS testcase (or to
 				// REQ-VALID when nothing was sent), and to every problem.
 				if r.Check == checks.HTTPStatus || (r.Check == checks.ReqValid && len(st.Results) == 1) {
-					jc.SystemOut = attach.String()
+					jc.SystemOut = attach
 				}
+			}
+			if r.Check == checks.HTTPStatus || (r.Check == checks.ReqValid && len(st.Results) == 1) {
+				jc.Time = seconds(st.Seconds)
 			}
 			out = append(out, jc)
 		}

@@ -34,8 +34,8 @@ func Load(path string) (*Summary, error) {
 	if s.Format != Format {
 		return nil, fmt.Errorf("%s: format %q, not %q (is it a summary.json written by conform run?)", path, s.Format, Format)
 	}
-	if s.Version != Version {
-		return nil, fmt.Errorf("%s: summary version %d; this conform reads version %d", path, s.Version, Version)
+	if s.Version != Version && s.Version != 1 {
+		return nil, fmt.Errorf("%s: summary version %d; this conform reads versions 1 to %d", path, s.Version, Version)
 	}
 	if len(s.Runs) == 0 {
 		return nil, fmt.Errorf("%s: has no run manifest (\"runs\" is empty); it was not written by conform run", path)
@@ -54,13 +54,25 @@ func Load(path string) (*Summary, error) {
 			st := &s.Cases[i].Steps[j]
 			kept := st.Evidence[:0]
 			for _, e := range st.Evidence {
-				if safeEvidence(base, e) {
-					kept = append(kept, e)
+				if !safeEvidence(base, e) {
+					continue
 				}
+				// In memory, evidence paths are absolute: version 2 paths
+				// are relative to the summary's folder, version 1 ones to
+				// the working directory of the run.
+				if !filepath.IsAbs(e) {
+					if s.Version == 1 {
+						e, _ = filepath.Abs(e)
+					} else {
+						e = filepath.Join(base, filepath.FromSlash(e))
+					}
+				}
+				kept = append(kept, e)
 			}
 			st.Evidence = kept
 		}
 	}
+	s.Version = Version
 	s.Finish()
 	return &s, nil
 }

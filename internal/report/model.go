@@ -18,7 +18,11 @@ import (
 // Summary format identifiers.
 const (
 	Format  = "conform-summary"
-	Version = 1
+	Version = 2
+	// Version 1 wrote evidence paths as the run's --reports folder joined
+	// with evidence/… (relative to the working directory of the run);
+	// version 2 writes them relative to the summary's own folder. Load
+	// reads both.
 )
 
 // Summary is the whole account of one or more runs.
@@ -55,6 +59,12 @@ type Manifest struct {
 	Fixtures   map[string]string `json:"fixtures"` // file → sha256
 	Options    Options           `json:"options"`
 }
+
+// Targets of a run.
+const (
+	TargetMock = "embedded mock"
+	TargetLive = "live endpoint"
+)
 
 // Options are the filters and options of a run.
 type Options struct {
@@ -105,9 +115,12 @@ type Case struct {
 
 // Step is one call of a case.
 type Step struct {
-	Name     string    `json:"name"`
-	Call     string    `json:"call"`
-	Fault    bool      `json:"fault"` // the answer was a SOAP Fault
+	Name    string  `json:"name"`
+	Call    string  `json:"call"`
+	Fault   bool    `json:"fault"`             // the answer was a SOAP Fault
+	Seconds float64 `json:"seconds,omitempty"` // of the HTTP exchange
+	// Evidence are the step's evidence files: in summary.json relative to
+	// the summary's folder; in memory absolute.
 	Evidence []string  `json:"evidence"`
 	Exchange *Exchange `json:"exchange,omitempty"` // kept for steps with a problem
 	Results  []Result  `json:"results"`
@@ -130,6 +143,8 @@ type Result struct {
 	Outcome  string `json:"outcome"`
 	Message  string `json:"message"`
 	Detail   string `json:"detail,omitempty"`
+	Line     int    `json:"line,omitempty"` // of the first finding, in the message as received
+	Path     string `json:"path,omitempty"` // element path of the first finding
 }
 
 // Totals count cases and checks by outcome.

@@ -31,6 +31,10 @@ type Check struct {
 	Status  Status `json:"status"`
 	Message string `json:"message"`          // one line
 	Detail  string `json:"detail,omitempty"` // every finding, one per line
+	// Line and Path place the first finding in the message checked (its
+	// line as received, and its element path), when a finding has a place.
+	Line int    `json:"line,omitempty"`
+	Path string `json:"path,omitempty"`
 }
 
 // Exchange is one HTTP round trip, as it was sent and answered; the answer

@@ -3,6 +3,7 @@ package soap
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -45,7 +46,7 @@ func FuzzRedact(f *testing.F) {
 			}
 		}
 		secret = string(kept)
-		if len(secret) < 4 || strings.Contains("[REDACTED]", secret) {
+		if len(secret) < 4 || strings.Contains("[REDACTED #]", secret) {
 			return
 		}
 		r := NewRedactor([]string{"7T", "8A"}, secret)
@@ -57,7 +58,9 @@ func FuzzRedact(f *testing.F) {
 		for _, form := range []string{secret, refs.String(), "<![CDATA[" + secret[:half] + "]]><![CDATA[" + secret[half:] + "]]>"} {
 			in := "<m>" + form + "</m>"
 			out := r.XML(before + in + after)
-			if strings.Contains(Readable(out), secret) && !strings.Contains(before+after, secret) {
+			// A mark's digest is hex and may spell a short secret by chance.
+			shown := marks.ReplaceAllString(Readable(out), "[REDACTED]")
+			if strings.Contains(shown, secret) && !strings.Contains(before+after, secret) {
 				// Only what the input's own surroundings say may remain.
 				t.Fatalf("secret %q survives in %q", secret, out)
 			}
@@ -65,6 +68,8 @@ func FuzzRedact(f *testing.F) {
 		Printable(before + secret + after)
 	})
 }
+
+var marks = regexp.MustCompile(`\[REDACTED #[0-9a-f]{6}\]`)
 
 func itoa(n int) string {
 	if n == 0 {

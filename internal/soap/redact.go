@@ -2,6 +2,10 @@ package soap
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"sort"
 	"strconv"
@@ -39,7 +43,7 @@ func redactShapes(s string, prefixes []string) string {
 			continue
 		}
 		b.WriteString(s[last : c-2])
-		b.WriteString("[REDACTED]")
+		b.WriteString(Mark(s[c-2 : end]))
 		last, i = end, end
 	}
 	if last == 0 {
@@ -61,8 +65,28 @@ func tokenEnd(c byte) bool {
 	return false
 }
 
+// digestKey keys the digests of redaction marks: random per process, never
+// written anywhere, so a mark says nothing of its value to a reader.
+var digestKey = func() []byte {
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		panic("conform: no randomness for redaction digests: " + err.Error())
+	}
+	return k
+}()
+
+// Mark is what replaces a credential: "[REDACTED #1a2b3c]", with a short
+// digest of the value keyed per process. Equal values get equal marks in
+// one run, so a reader can see that what came back equals what was saved
+// (or differs from it) without seeing either; across runs the marks differ.
+func Mark(secret string) string {
+	h := hmac.New(sha256.New, digestKey)
+	h.Write([]byte(secret))
+	return "[REDACTED #" + hex.EncodeToString(h.Sum(nil)[:3]) + "]"
+}
+
 // Redactor replaces credentials in text: every known secret (and its
-// XML-escaped forms) and every token of a known shape, by "[REDACTED]".
+// XML-escaped forms) and every token of a known shape, by its Mark.
 // Build one per secret set; it is safe for concurrent use and costs one
 // pass over the text, however many secrets it knows.
 type Redactor struct {
@@ -76,21 +100,22 @@ type Redactor struct {
 func NewRedactor(shapes []string, secrets ...string) *Redactor {
 	seen := map[string]bool{}
 	var pairs []string
-	add := func(s string) {
+	add := func(s, mark string) {
 		if len(s) >= 4 && !seen[s] {
 			seen[s] = true
-			pairs = append(pairs, s, "[REDACTED]")
+			pairs = append(pairs, s, mark)
 		}
 	}
 	sorted := append([]string(nil), secrets...)
 	// Longer first: where one secret contains another, the whole goes.
 	sort.Slice(sorted, func(i, j int) bool { return len(sorted[i]) > len(sorted[j]) })
 	for _, sec := range sorted {
-		add(sec)
-		add(Escape(sec))
+		mark := Mark(sec)
+		add(sec, mark)
+		add(Escape(sec), mark)
 		var b bytes.Buffer
 		escapeText(&b, []byte(sec)) // the form Readable writes text in
-		add(b.String())
+		add(b.String(), mark)
 	}
 	return &Redactor{r: strings.NewReplacer(pairs...), shapes: shapes}
 }
