@@ -68,7 +68,7 @@ var _ = Describe("agents as data", func() {
 		reports := GinkgoT().TempDir()
 		code, out, errs := conformProcess(nil, "run", "--contracts", dir, "--endpoint", srv.URL, "--user", mock.DefaultUser, "--password", mock.DefaultPassword, "--agents", "Acme", "--allow-mutations", "--reports", reports)
 		Expect(code).To(Equal(0), out+errs)
-		Expect(out).To(ContainSubstring("ok   Acme.GetAcmeGreeting generated request"))
+		Expect(out).To(ContainSubstring("ok    Acme.GetAcmeGreeting generated request ("))
 		Expect(runContracts(reports)).To(HaveKeyWithValue("Acme", dir))
 	})
 
@@ -81,7 +81,7 @@ var _ = Describe("agents as data", func() {
 		reports := GinkgoT().TempDir()
 		code, out, errs := conformProcess(nil, "run", "--endpoint", srv.URL, "--user", mock.DefaultUser, "--password", mock.DefaultPassword, "--agents", "Acme", "--reports", reports)
 		Expect(code).To(Equal(0), out+errs)
-		Expect(out).To(ContainSubstring("ok   Acme.GetAcmeGreeting generated request"))
+		Expect(out).To(ContainSubstring("ok    Acme.GetAcmeGreeting generated request ("))
 		Expect(runContracts(reports)).To(HaveKeyWithValue("Acme", contracts.OriginLive))
 		html, _ := os.ReadFile(filepath.Join(reports, "report.html"))
 		Expect(string(html)).To(ContainSubstring("contract: Acme</b></td><td>the install&#39;s live WSDL (not pinned)"))

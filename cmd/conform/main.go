@@ -138,6 +138,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.Var(durationFlag{&o.Deadline}, "deadline", "bound the whole run (e.g. 10m); cases not started by then are reported as not attempted")
 		fs.StringVar(&o.ExpectManifest, "expect-manifest", "", "refuse to run unless the schemas and fixtures are those of this earlier summary.json")
 		junitFlags(fs, &o.Output)
+		fs.BoolVar(&o.Quiet, "quiet", false, "print only failed and errored cases and the verdict (no line per passing case)")
 		if code, ok := parse(rest); !ok {
 			return code
 		}

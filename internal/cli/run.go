@@ -64,6 +64,7 @@ type RunOptions struct {
 	// ?singleWsdl, and the report says so.
 	Agents         string
 	ExpectManifest string // a previous summary.json whose schemas and fixtures must match
+	Quiet          bool   // print failures, errors and the verdict only
 	Output         report.Output
 }
 
@@ -299,19 +300,26 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		runCtx, cancel = context.WithTimeout(ctx, o.Deadline)
 		defer cancel()
 	}
+	// Progress: a line per case as it ends, counted; --quiet keeps only
+	// failures and errors. The engine calls this one case at a time.
+	done, width := 0, len(fmt.Sprint(len(selected)))
 	progress := func(r results.Case) {
+		done++
 		line := ""
 		switch {
 		case r.Status == results.Skipped:
-			line = fmt.Sprintf("SKIP %s %s (%s)", r.Operation, r.Name, r.SkipReason)
+			line = fmt.Sprintf("SKIP  %s %s (%s)", r.Operation, r.Name, r.SkipReason)
 		case r.Errored():
-			line = fmt.Sprintf("ERROR %s %s: %s", r.Operation, r.Name, r.Summary())
+			line = fmt.Sprintf("ERROR %s %s (%.2fs): %s", r.Operation, r.Name, r.Seconds, r.Summary())
 		case r.Failed():
-			line = fmt.Sprintf("FAIL %s %s: %s", r.Operation, r.Name, r.Summary())
+			line = fmt.Sprintf("FAIL  %s %s (%.2fs): %s", r.Operation, r.Name, r.Seconds, r.Summary())
 		default:
-			line = fmt.Sprintf("ok   %s %s", r.Operation, r.Name)
+			line = fmt.Sprintf("ok    %s %s (%.2fs)", r.Operation, r.Name, r.Seconds)
 		}
-		fmt.Fprintln(stdout, soap.Printable(eng.Redactor().String(line)))
+		if o.Quiet && !r.Errored() && !r.Failed() {
+			return
+		}
+		fmt.Fprintf(stdout, "[%*d/%d] %s\n", width, done, len(selected), soap.Printable(eng.Redactor().String(line)))
 	}
 	fmt.Fprintf(stdout, "conform run: %d cases, %d at a time\n", len(selected), parallel)
 	res := eng.RunAll(runCtx, selected, engine.RunOptions{
@@ -324,6 +332,9 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		},
 	})
 	took := time.Since(start)
+	if !o.Quiet {
+		agentTimes(res, stdout)
+	}
 	if ctx.Err() != nil {
 		say("interrupted: the cases not yet run are reported as not attempted")
 	}
@@ -344,6 +355,38 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		return ExitInfra
 	}
 	return verdict(sum, o.Reports, took, stdout, stderr)
+}
+
+// agentTimes prints, per agent, how many cases ran and the time they took
+// (summed: with cases side by side, more than the wall clock).
+func agentTimes(res []results.Case, w io.Writer) {
+	type tally struct {
+		n    int
+		secs float64
+	}
+	per := map[string]*tally{}
+	var order []string
+	for _, r := range res {
+		if r.Status == results.Skipped {
+			continue
+		}
+		a, _, _ := strings.Cut(r.Operation, ".")
+		if per[a] == nil {
+			per[a] = &tally{}
+			order = append(order, a)
+		}
+		per[a].n++
+		per[a].secs += r.Seconds
+	}
+	if len(order) == 0 {
+		return
+	}
+	sort.Strings(order)
+	var parts []string
+	for _, a := range order {
+		parts = append(parts, fmt.Sprintf("%s %d cases %.2fs", a, per[a].n, per[a].secs))
+	}
+	fmt.Fprintf(w, "time per agent (the cases' own time, summed): %s\n", strings.Join(parts, " · "))
 }
 
 // DefaultParallel is how many cases run at once: one per CPU against the

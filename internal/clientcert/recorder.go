@@ -192,7 +192,7 @@ func (r *Recorder) check(ex exchange) {
 		add(checks.OpUnknown, results.Failed, fmt.Sprintf("the client called the agent %s, which no loaded contract describes", ex.agent))
 		clientFailed = true
 	case op == nil:
-		add(checks.OpUnknown, results.Failed, fmt.Sprintf("the client's SOAPAction %q names no operation of %s", ex.action, ex.agent))
+		add(checks.OpUnknown, results.Failed, fmt.Sprintf("the client's SOAPAction \"%s\" names no operation of %s", ex.action, ex.agent))
 		clientFailed = true
 	default:
 		var msgs []*soap.Message

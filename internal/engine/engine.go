@@ -386,9 +386,9 @@ func (e *Engine) httpChecks(ex *soap.Exchange, version string, isFault bool, add
 	cs := strings.ToLower(params["charset"])
 	switch {
 	case err != nil || mt != wantType:
-		add(checks.HTTPContentType, results.Failed, fmt.Sprintf("Content-Type %q; SOAP %s wants %s; charset=utf-8", ex.ContentType, version, wantType), "")
+		add(checks.HTTPContentType, results.Failed, fmt.Sprintf("Content-Type %s; SOAP %s wants %s; charset=utf-8", quoted(ex.ContentType), version, wantType), "")
 	case cs != "utf-8" && cs != "utf-16" && cs != "utf-16le" && cs != "utf-16be":
-		add(checks.HTTPContentType, results.Failed, fmt.Sprintf("Content-Type %q does not name the charset (utf-8 or utf-16)", ex.ContentType), "")
+		add(checks.HTTPContentType, results.Failed, fmt.Sprintf("Content-Type %s does not name the charset (utf-8 or utf-16)", quoted(ex.ContentType)), "")
 	default:
 		add(checks.HTTPContentType, results.Passed, "Content-Type "+ex.ContentType, "")
 	}
@@ -480,7 +480,7 @@ func (e *Engine) values(st *fixture.Step, msg *soap.Message, succeeded bool, var
 			case v == nil:
 				return "nil"
 			}
-			return fmt.Sprintf("%q", *v)
+			return quoted(*v)
 		}
 		switch {
 		case x.Equals != nil:
@@ -488,16 +488,16 @@ func (e *Engine) values(st *fixture.Step, msg *soap.Message, succeeded bool, var
 			if x.Boolean {
 				got, want2 := node.BoolValue(), &soap.Node{Text: want}
 				if w := want2.BoolValue(); got == nil || w == nil || *got != *w {
-					problems = append(problems, fmt.Sprintf("%s is %s; expected the xs:boolean %q", x.Path, show(), want))
+					problems = append(problems, fmt.Sprintf("%s is %s; expected the xs:boolean %s", x.Path, show(), quoted(want)))
 				}
 				continue
 			}
 			if v == nil || *v != want {
-				problems = append(problems, fmt.Sprintf("%s is %s; expected %q", x.Path, show(), want))
+				problems = append(problems, fmt.Sprintf("%s is %s; expected %s", x.Path, show(), quoted(want)))
 			} else {
 				// Shown as the reports show it: a credential by its mark,
 				// the same mark as in the request that saved it.
-				held = append(held, fmt.Sprintf("%s equals %q", x.Path, want))
+				held = append(held, fmt.Sprintf("%s equals %s", x.Path, quoted(want)))
 			}
 		case x.Pattern != "":
 			if v == nil || !regexp.MustCompile(x.Pattern).MatchString(*v) {
@@ -539,6 +539,11 @@ func oneLine(f validate.Finding) string {
 	}
 	return s + ": " + f.Message
 }
+
+// quoted puts a value between quotes as it is. Not %q: Go's escapes would
+// write a credential with a quote or a backslash in a form the redactor
+// does not know. The terminal and the page make control characters safe.
+func quoted(s string) string { return `"` + s + `"` }
 
 func more(n int) string {
 	if n > 1 {
