@@ -237,7 +237,7 @@ func startGSOAPServer(t *testing.T) map[string]string {
 type junit struct {
 	Suites []struct {
 		Cases []struct {
-			Name      string    `xml:"name,attr"`
+			Name      string `xml:"name,attr"`
 			Classname string `xml:"classname,attr"`
 			Failure   *struct {
 				Type string `xml:"type,attr"`

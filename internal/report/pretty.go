@@ -46,7 +46,7 @@ func prettyLines(s string) []numLine {
 	var lines []numLine
 	var b bytes.Buffer
 	line, counted := 1, 0 // the source line at offset counted
-	at := 1                // source line of the current output line
+	at := 1               // source line of the current output line
 	lineOf := func(off int64) int {
 		if o := int(min(off, int64(len(s)))); o > counted {
 			line += strings.Count(s[counted:o], "\n")
