@@ -138,6 +138,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.Var(durationFlag{&o.Deadline}, "deadline", "bound the whole run (e.g. 10m); cases not started by then are reported as not attempted")
 		fs.StringVar(&o.ExpectManifest, "expect-manifest", "", "refuse to run unless the schemas and fixtures are those of this earlier summary.json")
 		junitFlags(fs, &o.Output)
+		fs.StringVar(&o.CACert, "ca-cert", "", "a PEM `FILE` of certificates to trust besides the system's (a staging install's self-signed certificate or its CA)")
 		fs.BoolVar(&o.Quiet, "quiet", false, "print only failed and errored cases and the verdict (no line per passing case)")
 		if code, ok := parse(rest); !ok {
 			return code
@@ -206,10 +207,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		reports := fs.String("reports", "reports", "write the client report into `DIR` when stopped")
 		duration := fs.Duration("duration", 0, "stop after this long (default: at Ctrl-C or SIGTERM)")
 		fs.Var(&contractDirs, "contracts", "a contracts `DIR` to check against besides the embedded ones; repeatable")
+		caCert := fs.String("ca-cert", "", "a PEM `FILE` of certificates to trust for the upstream besides the system's")
 		if code, ok := parse(rest); !ok {
 			return code
 		}
-		return cli.Proxy(ctx, cli.ProxyOptions{Listen: *listen, Upstream: *upstream, Reports: *reports, Duration: *duration, Contracts: contractDirs}, stdout, stderr)
+		return cli.Proxy(ctx, cli.ProxyOptions{Listen: *listen, Upstream: *upstream, Reports: *reports, Duration: *duration, Contracts: contractDirs, CACert: *caCert}, stdout, stderr)
 	case "ops":
 		var dirs multi
 		fs.Var(&dirs, "contracts", "a contracts `DIR` (what conform schemas extract --out wrote) to load besides the embedded ones; repeatable")

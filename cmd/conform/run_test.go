@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/pem"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -334,6 +335,32 @@ var _ = Describe("conform run", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(data)).To(MatchRegexp(`<testcase name="valid ticket" classname="User.GetAccessToken" time="[0-9.]+">\s*<error type="HTTP-TRANSPORT"`))
 		Expect(failing(readJUnit(dir))).To(BeEmpty())
+	})
+
+	It("tests an install behind a self-signed certificate with --ca-cert, and says so when it is missing", func() {
+		srv := httptest.NewTLSServer(mock.MustNew(mock.Options{}))
+		defer srv.Close()
+		dir := GinkgoT().TempDir()
+		ca := filepath.Join(dir, "staging-ca.pem")
+		Expect(os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o644)).To(Succeed())
+		args := []string{"run", "--endpoint", srv.URL, "--user", mock.DefaultUser, "--password", mock.DefaultPassword, "--ops", "User.GetAccessToken", "--reports", dir}
+
+		code, out, errs := conformProcess(nil, args...)
+		Expect(code).To(Equal(3), out+errs)
+		Expect(errs).To(ContainSubstring("not signed by a CA this machine trusts: give the install's certificate or its CA as a PEM file with --ca-cert FILE"))
+
+		code, out, errs = conformProcess(nil, append(args, "--ca-cert", ca)...)
+		Expect(code).To(Equal(0), out+errs)
+		Expect(out).To(ContainSubstring("CONFORMANT"))
+
+		notPEM := filepath.Join(dir, "not.pem")
+		Expect(os.WriteFile(notPEM, []byte("hello"), 0o644)).To(Succeed())
+		for file, want := range map[string]string{notPEM: "holds no PEM certificate", filepath.Join(dir, "absent.pem"): "cannot read"} {
+			code, _, errs = conformProcess(nil, append(args, "--ca-cert", file)...)
+			Expect(code).To(Equal(2), errs)
+			Expect(errs).To(ContainSubstring("--ca-cert: "), errs)
+			Expect(errs).To(ContainSubstring(want))
+		}
 	})
 
 	DescribeTable("never follows a redirect to another origin with a credential",

@@ -71,7 +71,7 @@ type DriftCheck struct {
 // liveDrift fetches each agent's ?singleWsdl from the endpoint (falling back
 // to ?wsdl, which stacks other than WCF serve) and compares it with the
 // pinned one: a warning, never a failure.
-func liveDrift(ctx context.Context, endpoint string, timeout time.Duration, set *contracts.Set, agents []string) map[string]DriftCheck {
+func liveDrift(ctx context.Context, hc *http.Client, endpoint string, timeout time.Duration, set *contracts.Set, agents []string) map[string]DriftCheck {
 	out := map[string]DriftCheck{}
 	for _, svc := range agents {
 		if set.Origins[svc] == contracts.OriginLive {
@@ -80,7 +80,7 @@ func liveDrift(ctx context.Context, endpoint string, timeout time.Duration, set 
 		base := netserver.AgentURL(endpoint, svc)
 		var why []string
 		for _, q := range []string{"?singleWsdl", "?wsdl"} {
-			data, err := fetchWSDL(ctx, base+q, timeout)
+			data, err := fetchWSDL(ctx, hc, base+q, timeout)
 			if err != nil {
 				why = append(why, q+": "+err.Error())
 				continue
@@ -102,14 +102,14 @@ func liveDrift(ctx context.Context, endpoint string, timeout time.Duration, set 
 }
 
 // fetchWSDL GETs a WSDL, at most maxWSDL bytes, within timeout.
-func fetchWSDL(ctx context.Context, url string, timeout time.Duration) ([]byte, error) {
+func fetchWSDL(ctx context.Context, hc *http.Client, url string, timeout time.Duration) ([]byte, error) {
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(cctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := soap.HTTPClient().Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("could not fetch it: %v", soap.TransportError(err))
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/conform-dev/conform/internal/soap"
 	"io"
 	"net"
 	"net/http"
@@ -26,6 +27,7 @@ type ProxyOptions struct {
 	Reports   string
 	Duration  time.Duration // stop after this long (0: at SIGINT or SIGTERM)
 	Contracts []string
+	CACert    string // a PEM file of certificates to trust for the upstream, besides the system's
 }
 
 // Proxy runs `conform proxy`: a reverse proxy in front of an install that
@@ -42,7 +44,13 @@ func Proxy(ctx context.Context, o ProxyOptions, stdout, stderr io.Writer) int {
 		say("%v", err)
 		return ExitUsage
 	}
+	hc, err := soap.NewHTTPClient(soap.TLSOptions{CACert: o.CACert})
+	if err != nil {
+		say("--ca-cert: %v", err)
+		return ExitUsage
+	}
 	p := &httputil.ReverseProxy{
+		Transport:     hc.Transport,
 		Rewrite:       func(r *httputil.ProxyRequest) { r.SetURL(u); r.SetXForwarded() },
 		FlushInterval: -1, // stream as it comes
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {

@@ -65,6 +65,9 @@ type RunOptions struct {
 	Agents         string
 	ExpectManifest string // a previous summary.json whose schemas and fixtures must match
 	Quiet          bool   // print failures, errors and the verdict only
+	// CACert is a PEM file of certificates to trust besides the system's
+	// (a staging install's self-signed certificate or its CA).
+	CACert string
 	Output         report.Output
 }
 
@@ -158,6 +161,13 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "conform run: no --endpoint: testing the embedded mock (not an installation) at %s\n", o.Endpoint)
 	}
 
+	// One HTTP client for every call of the run: the system's trusted
+	// certificates, and --ca-cert's (a staging install's own CA).
+	hc, err := soap.NewHTTPClient(soap.TLSOptions{CACert: o.CACert})
+	if err != nil {
+		say("--ca-cert: %v", err)
+		return ExitUsage
+	}
 	var appToken *string
 	if o.AppToken != "" {
 		appToken = &o.AppToken
@@ -182,7 +192,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 				say("--agents %s: no contract for %s is loaded, and the embedded mock serves only loaded agents: give its contract with --contracts DIR, or test an install with --endpoint", a, a)
 				return ExitUsage
 			}
-			files, err := liveContract(ctx, o.Endpoint, a, o.Timeout)
+			files, err := liveContract(ctx, hc, o.Endpoint, a, o.Timeout)
 			if err != nil {
 				say("--agents %s: %v", a, err)
 				return ExitInfra
@@ -218,7 +228,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 			return ExitUsage
 		}
 	}
-	eng, err := engine.New(engine.Config{Endpoint: o.Endpoint, Ticket: o.Ticket, AppToken: appToken, Timeout: o.Timeout, Contracts: set})
+	eng, err := engine.New(engine.Config{Endpoint: o.Endpoint, Ticket: o.Ticket, AppToken: appToken, Timeout: o.Timeout, Contracts: set, HTTP: hc})
 	if err != nil {
 		say("%v", err)
 		return ExitInfra
@@ -236,7 +246,11 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	}
 
 	if err := eng.Ping(ctx); err != nil {
-		say("%s (is --endpoint the installation's base URL, and is it up?)", soap.Printable(eng.Redactor().String(err.Error())))
+		hint := "is --endpoint the installation's base URL, and is it up?"
+		if h := soap.TLSHint(err); h != "" {
+			hint = h
+		}
+		say("%s (%s)", soap.Printable(eng.Redactor().String(err.Error())), hint)
 		return ExitInfra
 	}
 	if o.Ticket != "" {
@@ -263,7 +277,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	if len(agents) > 0 && !all {
 		tested = sortedAgents(agents)
 	}
-	checked := liveDrift(ctx, o.Endpoint, o.Timeout, set, tested)
+	checked := liveDrift(ctx, hc, o.Endpoint, o.Timeout, set, tested)
 	drift, notCompared := map[string][]string{}, map[string]string{}
 	for _, svc := range tested {
 		d := checked[svc]
@@ -568,11 +582,11 @@ func setServices(set *contracts.Set) []string {
 
 // liveContract fetches an agent's WSDL from the install (?singleWsdl, then
 // ?wsdl) and extracts its contract in memory.
-func liveContract(ctx context.Context, endpoint, agent string, timeout time.Duration) (map[string][]byte, error) {
+func liveContract(ctx context.Context, hc *http.Client, endpoint, agent string, timeout time.Duration) (map[string][]byte, error) {
 	var why []string
 	for _, q := range []string{"?singleWsdl", "?wsdl"} {
 		url := netserver.AgentURL(endpoint, agent) + q
-		data, err := fetchWSDL(ctx, url, timeout)
+		data, err := fetchWSDL(ctx, hc, url, timeout)
 		if err != nil {
 			why = append(why, q+": "+err.Error())
 			continue

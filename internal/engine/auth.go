@@ -32,7 +32,7 @@ func (e *Engine) Ping(ctx context.Context) error {
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return fmt.Errorf("%w: GET %s: %v", ErrUnreachable, e.URL("User")+"?singleWsdl", soap.TransportError(err))
+		return fmt.Errorf("%w: GET %s: %w", ErrUnreachable, e.URL("User")+"?singleWsdl", soap.TransportError(err))
 	}
 	resp.Body.Close()
 	return nil
