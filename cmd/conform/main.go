@@ -138,6 +138,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.Var(durationFlag{&o.Deadline}, "deadline", "bound the whole run (e.g. 10m); cases not started by then are reported as not attempted")
 		fs.StringVar(&o.ExpectManifest, "expect-manifest", "", "refuse to run unless the schemas and fixtures are those of this earlier summary.json")
 		junitFlags(fs, &o.Output)
+		config := fs.String("config", cli.ConfigFile, "read options from this YAML `FILE` (default: conform.yaml in the working directory, when there is one); flags and environment win over it")
 		fs.StringVar(&o.CACert, "ca-cert", "", "a PEM `FILE` of certificates to trust besides the system's (a staging install's self-signed certificate or its CA)")
 		fs.BoolVar(&o.Quiet, "quiet", false, "print only failed and errored cases and the verdict (no line per passing case)")
 		if code, ok := parse(rest); !ok {
@@ -147,13 +148,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "conform run: unexpected argument %q: conform run takes flags only (to test one operation: --ops %s)\n", fs.Arg(0), fs.Arg(0))
 			return cli.ExitUsage
 		}
-		fs.Visit(func(f *flag.Flag) {
-			if f.Name == "endpoint" {
-				o.EndpointGiven = true
-			}
-		})
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		o.EndpointGiven = set["endpoint"]
 		o.Contracts = contractDirs
 		o.Ops = strings.Join(ops, ",")
+		if code := cli.ApplyConfig(*config, set["config"], &o, set, stdout, stderr); code != cli.ExitOK {
+			return code
+		}
 		return cli.Run(ctx, o, stdout, stderr)
 	case "report":
 		out := fs.String("out", "", "folder to write report.html, junit.xml (and summary.json) into")

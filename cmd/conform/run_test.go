@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/pem"
 	"encoding/xml"
 	"fmt"
+	"github.com/conform-dev/conform/internal/cli"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -335,6 +338,77 @@ var _ = Describe("conform run", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(data)).To(MatchRegexp(`<testcase name="valid ticket" classname="User.GetAccessToken" time="[0-9.]+">\s*<error type="HTTP-TRANSPORT"`))
 		Expect(failing(readJUnit(dir))).To(BeEmpty())
+	})
+
+	It("reads conform.yaml from the working directory: every run flag but the secrets, flags winning", func() {
+		// The file's keys are the run flags, less the secrets and --config.
+		code, _, errs := conformProcess(nil, "help", "run")
+		Expect(code).To(Equal(0))
+		var flags []string
+		for _, m := range regexp.MustCompile(`(?m)^  -([a-z-]+)`).FindAllStringSubmatch(errs, -1) {
+			switch m[1] {
+			case "ticket", "password", "app-token", "config":
+			default:
+				flags = append(flags, m[1])
+			}
+		}
+		sort.Strings(flags)
+		Expect(flags).To(Equal(cli.ConfigKeys()))
+
+		dir := GinkgoT().TempDir()
+		inDir := func(args ...string) (int, string, string) {
+			cmd := exec.Command(os.Args[0], args...)
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "CONFORM_TEST_AS_MAIN=1")
+			var o, e bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &o, &e
+			err := cmd.Run()
+			if ee, ok := err.(*exec.ExitError); ok {
+				return ee.ExitCode(), o.String(), e.String()
+			}
+			Expect(err).NotTo(HaveOccurred())
+			return 0, o.String(), e.String()
+		}
+		ops := func(summary string) []string {
+			data, err := os.ReadFile(summary)
+			Expect(err).NotTo(HaveOccurred())
+			var sum struct {
+				Cases []struct {
+					Operation string `json:"operation"`
+				} `json:"cases"`
+			}
+			Expect(json.Unmarshal(data, &sum)).To(Succeed())
+			seen := map[string]bool{}
+			var out []string
+			for _, c := range sum.Cases {
+				if !seen[c.Operation] {
+					seen[c.Operation] = true
+					out = append(out, c.Operation)
+				}
+			}
+			return out
+		}
+		Expect(os.WriteFile(filepath.Join(dir, "conform.yaml"), []byte("ops: [User.GetAccessToken]\nreports: out\nquiet: true\n"), 0o644)).To(Succeed())
+		code, out, errs := inDir("run")
+		Expect(code).To(Equal(0), out+errs)
+		Expect(out).To(ContainSubstring("options from conform.yaml"))
+		Expect(out).NotTo(ContainSubstring("ok    "), "quiet: true")
+		Expect(ops(filepath.Join(dir, "out", "summary.json"))).To(Equal([]string{"User.GetAccessToken"}))
+
+		code, out, errs = inDir("run", "--ops", "User.GetExternalTokens", "--quiet=false")
+		Expect(code).To(Equal(0), out+errs)
+		Expect(out).To(ContainSubstring("ok    User.GetExternalTokens"))
+		Expect(ops(filepath.Join(dir, "out", "summary.json"))).To(Equal([]string{"User.GetExternalTokens"}))
+
+		Expect(os.WriteFile(filepath.Join(dir, "conform.yaml"), []byte("ops: [User.GetAccessToken]\npassword: hunter22\n"), 0o644)).To(Succeed())
+		code, out, errs = inDir("run")
+		Expect(code).To(Equal(2), out+errs)
+		Expect(errs).To(ContainSubstring("conform.yaml:2: password: secrets are not read from a file"))
+		Expect(out + errs).NotTo(ContainSubstring("hunter22"))
+
+		code, _, errs = inDir("run", "--config", "elsewhere.yaml")
+		Expect(code).To(Equal(2))
+		Expect(errs).To(ContainSubstring("--config elsewhere.yaml: no such file"))
 	})
 
 	It("tests an install behind a self-signed certificate with --ca-cert, and says so when it is missing", func() {
