@@ -69,7 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cli.ExitOK
 	}
 	if args[0] == "--version" || args[0] == "version" {
-		fmt.Fprintf(stdout, "conform %s (%s)\n", cli.Version, cli.Commit())
+		fmt.Fprintln(stdout, cli.VersionString())
 		return cli.ExitOK
 	}
 	cmd, rest := args[0], args[1:]

@@ -33,8 +33,19 @@ import (
 	"github.com/conform-dev/conform/internal/soap"
 )
 
-// Version of conform, reported in every manifest.
-const Version = "0.2.0"
+// Version of conform, reported by `conform version` and in every manifest.
+// A release build sets it (scripts/build-static, the Dockerfile):
+//
+//	-ldflags "-X github.com/conform-dev/conform/internal/cli.Version=0.3.0"
+//
+// `go install …@vX.Y.Z` records the module version instead, which wins over
+// this default.
+var Version = "0.3.0-dev"
+
+// commitStamp is the VCS revision a build was stamped with
+// (-X github.com/conform-dev/conform/internal/cli.commitStamp=SHA), for
+// builds where Go does not record it (-buildvcs=false, no .git).
+var commitStamp string
 
 // RunOptions are the inputs of `conform run`. Secrets left empty are read
 // from the environment (CONFORM_TICKET, CONFORM_PASSWORD, CONFORM_APP_TOKEN;
@@ -473,19 +484,45 @@ func parseOps(list string, eng *engine.Engine) (map[string]bool, error) {
 	return ops, nil
 }
 
-// Commit is the VCS revision conform was built from ("unknown" when the
-// build did not record it).
+// Commit is the VCS revision conform was built from: the stamp, else what
+// Go recorded ("+dirty" for a modified tree), else "unknown".
 func Commit() string { return commit() }
 
 func commit() string {
+	if commitStamp != "" {
+		return commitStamp
+	}
+	rev, dirty := "", false
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" {
-				return s.Value
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
 			}
 		}
 	}
-	return "unknown"
+	switch {
+	case rev == "":
+		return "unknown"
+	case dirty:
+		return rev + "+dirty"
+	}
+	return rev
+}
+
+// version is Version, or the module version `go install` recorded.
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && strings.HasPrefix(bi.Main.Version, "v") && Version == "0.3.0-dev" {
+		return strings.TrimPrefix(bi.Main.Version, "v")
+	}
+	return Version
+}
+
+// VersionString is what `conform version` prints.
+func VersionString() string {
+	return fmt.Sprintf("conform %s (commit %s, %s, %s/%s)", version(), commit(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
 
 func hashFS(fsys fs.FS, prefix string, into map[string]string) {
@@ -532,7 +569,7 @@ func Manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog, se
 		}
 	}
 	m := report.Manifest{
-		SuiteVersion: Version, Commit: commit(), Endpoint: endpoint, Target: target, StartedAt: start,
+		SuiteVersion: version(), Commit: commit(), Endpoint: endpoint, Target: target, StartedAt: start,
 		Schemas: set.Hashes, Fixtures: map[string]string{},
 		Options: report.Options{Ops: ops, LabelFilter: o.LabelFilter, AllowMutations: o.AllowMutations, Timeout: o.Timeout.String()},
 	}
