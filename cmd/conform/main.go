@@ -21,25 +21,52 @@ import (
 	"github.com/conform-dev/conform/internal/report"
 )
 
-const usage = `conform: contract tests for SuperOffice NetServer SOAP services
+// commands are conform's commands: the top-level help and each command's
+// own help are made from this table and the command's flag set.
+var commands = []struct{ name, args, what string }{
+	{"run", "[flags]", "test an installation (--endpoint URL) or the embedded mock against the contract"},
+	{"report", "SUMMARY.json [--out DIR] | merge A.json B.json ... --out DIR", "render report.html and junit.xml again from a summary.json, or merge runs"},
+	{"validate", "[flags] FILE...", "check SOAP envelopes against the contract"},
+	{"schemas", "extract --wsdl FILE|URL ... --out DIR | diff --wsdl FILE|URL ...", "extract contracts from WSDLs, or compare a WSDL with the pinned contract"},
+	{"ops", "[flags] [Agent]", "list the operations of the loaded contracts"},
+	{"proxy", "--upstream URL [flags]", "certify a client: a proxy in front of an install that checks the traffic through it"},
+	{"mock", "[flags]", "serve the NetServer emulator until Ctrl-C or SIGTERM"},
+	{"version", "", "print the version, the commit and the Go it was built with"},
+}
 
-Usage:
-  conform run [--endpoint URL] [--ticket T | --user U --password P] [--app-token T]
-              [--ops Agent.Op,...] [--label-filter EXPR] [--timeout 30s] [--reports DIR]
-              [--allow-mutations] [--expect-manifest summary.json] [--parallel N]
-              [--max-transport-failures 3] [--deadline D]
-  conform report SUMMARY.json [--out DIR]
-  conform report merge A.json B.json ... --out DIR
-  conform validate [--op Agent.Operation] [--dir request|response] [--max-size N] FILE...
-  conform schemas extract --wsdl FILE|URL [--wsdl ...] --out DIR
-  conform schemas diff --wsdl FILE|URL [--wsdl ...]
-  conform ops [Agent]
-  conform proxy --upstream URL [--listen 127.0.0.1:8089] [--reports DIR] [--duration D]
-  conform mock [--addr 127.0.0.1:8088] [--user NAME:PASSWORD]... [--online --app-token T] [--ticket-ttl 1h] [--strict] [--findings FILE]
+func usage() string {
+	var b strings.Builder
+	b.WriteString("conform: contract tests for SuperOffice NetServer SOAP services\n\nUsage:\n")
+	for _, c := range commands {
+		fmt.Fprintf(&b, "  conform %-9s %s\n", c.name, c.what)
+	}
+	b.WriteString(`
+conform help COMMAND (or conform COMMAND -h) shows a command's flags.
+Options of run can also come from conform.yaml (see docs/conform.example.yaml).
 
 Exit codes: 0 conformant, 1 contract failures, 2 usage or configuration
 error, 3 endpoint unreachable or other infrastructure error.
-`
+`)
+	return b.String()
+}
+
+// commandUsage prints a command's help: what it does, its arguments, and
+// its flags from the flag set.
+func commandUsage(fs *flag.FlagSet, name string) func() {
+	return func() {
+		for _, c := range commands {
+			if c.name == name {
+				fmt.Fprintf(fs.Output(), "conform %s: %s\n\nUsage: conform %s %s\n", c.name, c.what, c.name, c.args)
+			}
+		}
+		n := 0
+		fs.VisitAll(func(*flag.Flag) { n++ })
+		if n > 0 {
+			fmt.Fprintln(fs.Output(), "\nFlags:")
+			fs.PrintDefaults()
+		}
+	}
+}
 
 func main() { os.Exit(realMain()) }
 
@@ -62,7 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return run(ctx, []string{args[1], "-h"}, stdout, stderr)
 	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage())
 		if len(args) == 0 {
 			return cli.ExitUsage
 		}
@@ -75,6 +102,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd, rest := args[0], args[1:]
 	fs := flag.NewFlagSet("conform "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = commandUsage(fs, cmd)
 	// parse reads the flags: -h and --help are an answer (exit 0), a bad
 	// flag a usage error (exit 2).
 	parse := func(args []string) (int, bool) {
@@ -97,6 +125,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return cli.Validate(ctx, cli.ValidateOptions{Op: *op, Dir: *dir, MaxSize: *maxSize, Files: fs.Args()}, stdout, stderr)
 	case "schemas":
+		if len(rest) > 0 && (rest[0] == "-h" || rest[0] == "--help" || rest[0] == "-help") {
+			fs.Usage()
+			return cli.ExitOK
+		}
 		if len(rest) == 0 || (rest[0] != "extract" && rest[0] != "diff") {
 			fmt.Fprintf(stderr, "conform schemas: want a subcommand: extract or diff\n")
 			return cli.ExitUsage
@@ -127,7 +159,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.Var(&ops, "ops", "operations to test, e.g. User.GetAccessToken,User.GetExternalTokens; repeatable")
 		fs.StringVar(&o.LabelFilter, "label-filter", "", "Ginkgo label filter, e.g. 'happy && !generated'")
 		o.Timeout = 30 * time.Second
-		fs.Var(durationFlag{&o.Timeout}, "timeout", "timeout of each call, e.g. 30s")
+		fs.Var(durationFlag{&o.Timeout}, "timeout", "timeout of each call, a `duration` such as 30s")
 		fs.StringVar(&o.Reports, "reports", "reports", "folder for junit.xml and evidence/")
 		fs.BoolVar(&o.AllowMutations, "allow-mutations", false, "run mutating and destructive cases against a live endpoint")
 		fs.IntVar(&o.Parallel, "parallel", 0, "cases run at once (default: one per CPU against the embedded mock, 4 against a live endpoint)")
@@ -135,7 +167,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		var contractDirs multi
 		fs.Var(&contractDirs, "contracts", "a contracts `DIR` (what conform schemas extract --out wrote) to test besides the embedded contracts; repeatable; a DIR wins on a name clash")
 		fs.StringVar(&o.Agents, "agents", "", "agents to test, e.g. Contact,Person, or all (every loaded agent); one with no loaded contract is tested against the install's own ?singleWsdl")
-		fs.Var(durationFlag{&o.Deadline}, "deadline", "bound the whole run (e.g. 10m); cases not started by then are reported as not attempted")
+		fs.Var(durationFlag{&o.Deadline}, "deadline", "bound the whole run by this `duration` (e.g. 10m); cases not started by then are reported as not attempted")
 		fs.StringVar(&o.ExpectManifest, "expect-manifest", "", "refuse to run unless the schemas and fixtures are those of this earlier summary.json")
 		junitFlags(fs, &o.Output)
 		config := fs.String("config", cli.ConfigFile, "read options from this YAML `FILE` (default: conform.yaml in the working directory, when there is one); flags and environment win over it")
@@ -164,13 +196,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if len(rest) > 0 && rest[0] == "merge" {
 			files, err := parseInterleaved(fs, rest[1:])
 			if err != nil {
-				return cli.ExitUsage
+				return helpOr(err)
 			}
 			return cli.Merge(files, *out, output, stdout, stderr)
 		}
 		files, err := parseInterleaved(fs, rest)
 		if err != nil {
-			return cli.ExitUsage
+			return helpOr(err)
 		}
 		if len(files) != 1 {
 			fmt.Fprintln(stderr, "conform report: want one summary.json (or: conform report merge A.json B.json ... --out DIR)")
@@ -222,7 +254,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return cli.Ops(fs.Args(), dirs, stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "conform: unknown command %q\n\n%s", cmd, usage)
+	fmt.Fprintf(stderr, "conform: unknown command %q\n\n%s", cmd, usage())
+	return cli.ExitUsage
+}
+
+// helpOr is the exit code of a flag parse error: 0 for -h, else 2.
+func helpOr(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return cli.ExitOK
+	}
 	return cli.ExitUsage
 }
 
@@ -246,7 +286,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 // junitFlags are the JUnit options of the commands that write reports.
 func junitFlags(fs *flag.FlagSet, o *report.Output) {
 	o.JUnit = report.JUnitCases
-	fs.Var(choiceFlag{&o.JUnit, []string{report.JUnitCases, report.JUnitChecks}}, "junit", "junit.xml form: cases (a testcase per case, per step of a multi-step case) or checks (a testcase per check)")
+	fs.Var(choiceFlag{&o.JUnit, []string{report.JUnitCases, report.JUnitChecks}}, "junit", "junit.xml `form`: cases (a testcase per case, per step of a multi-step case) or checks (a testcase per check)")
 	fs.BoolVar(&o.AbsolutePaths, "junit-absolute-paths", false, "write attachment paths in junit.xml absolute (Jenkins); default: relative to the working directory (GitLab)")
 }
 
@@ -277,7 +317,7 @@ func (f choiceFlag) Set(v string) error {
 type durationFlag struct{ d *time.Duration }
 
 func (f durationFlag) String() string {
-	if f.d == nil {
+	if f.d == nil || *f.d == 0 {
 		return ""
 	}
 	return f.d.String()

@@ -646,9 +646,22 @@ var _ = Describe("conform run", func() {
 		code, _, errs = conformProcess(nil, "help", "run")
 		Expect(code).To(Equal(0))
 		Expect(errs).To(ContainSubstring("-max-transport-failures"))
-		code, out, _ := conformProcess(nil, "--version")
-		Expect(code).To(Equal(0))
-		Expect(out).To(HavePrefix("conform 0.2.0 ("))
+		for _, c := range commands {
+			if c.name == "version" {
+				continue
+			}
+			for _, args := range [][]string{{"help", c.name}, {c.name, "--help"}} {
+				code, out, errs := conformProcess(nil, args...)
+				Expect(code).To(Equal(0), "%v: %s", args, out+errs)
+				Expect(errs).To(ContainSubstring("conform "+c.name+": "+c.what), "%v", args)
+				Expect(errs).To(ContainSubstring("Usage: conform "+c.name+" "), "%v", args)
+			}
+		}
+		for _, cmd := range []string{"--version", "version"} {
+			code, out, _ := conformProcess(nil, cmd)
+			Expect(code).To(Equal(0))
+			Expect(out).To(MatchRegexp(`^conform \d+\.\d+\.\d+\S* \(commit \S+, go1\.\d+`))
+		}
 	})
 
 	It("exits 3 when the endpoint is unreachable", func() {
