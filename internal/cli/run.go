@@ -79,7 +79,7 @@ type RunOptions struct {
 	// CACert is a PEM file of certificates to trust besides the system's
 	// (a staging install's self-signed certificate or its CA).
 	CACert string
-	Output         report.Output
+	Output report.Output
 }
 
 func (o *RunOptions) fromEnv() {
