@@ -636,7 +636,7 @@ var _ = Describe("conform run", func() {
 			"--ops", "User.GetAccessToken", "--ops", "User.SaveUser", "--reports", GinkgoT().TempDir())
 		Expect(code).To(Equal(0), out+errs)
 		Expect(out).To(ContainSubstring("conform run: 9 cases"))
-		Expect(out).To(ContainSubstring("CONFORMANT, with 1 of 9 cases skipped"))
+		Expect(out).To(ContainSubstring("CONFORMANT, with 1 of 9 cases skipped: 1 mutating case against a live endpoint: pass --allow-mutations to run it\n"))
 	})
 
 	It("answers -h and --version with exit 0", func() {

@@ -457,11 +457,33 @@ func verdict(sum *report.Summary, dir string, took time.Duration, stdout, stderr
 	}
 	if n := c[report.Skipped]; n > 0 {
 		// Not a plain green: say what was not tested.
-		fmt.Fprintf(stdout, "CONFORMANT, with %d of %d cases skipped (see the skip reasons in the report; mutating cases need --allow-mutations)\n", n, len(sum.Cases))
+		fmt.Fprintf(stdout, "CONFORMANT, with %d of %d cases skipped: %s\n", n, len(sum.Cases), skipReasons(sum))
 		return ExitOK
 	}
 	fmt.Fprintln(stdout, "CONFORMANT")
 	return ExitOK
+}
+
+// skipReasons counts the skipped cases by reason: "40 mutating case
+// against a live endpoint: pass --allow-mutations to run it; 8 …".
+func skipReasons(sum *report.Summary) string {
+	count := map[string]int{}
+	var order []string
+	for _, c := range sum.Cases {
+		if c.Outcome != report.Skipped {
+			continue
+		}
+		if count[c.SkipReason] == 0 {
+			order = append(order, c.SkipReason)
+		}
+		count[c.SkipReason]++
+	}
+	sort.SliceStable(order, func(i, j int) bool { return count[order[i]] > count[order[j]] })
+	var parts []string
+	for _, r := range order {
+		parts = append(parts, fmt.Sprintf("%d %s", count[r], r))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func parseOps(list string, eng *engine.Engine) (map[string]bool, error) {
