@@ -157,7 +157,7 @@ func (s *Summary) HTML() ([]byte, error) {
 		}
 		return a.Check+a.Path < b.Check+b.Path
 	})
-	v.Open = len(v.Problems) <= 3
+	v.Open = len(v.Problems) <= 8
 	for _, op := range s.Operations() {
 		v.Matrix = append(v.Matrix, *rows[op])
 	}

@@ -3,6 +3,7 @@ package report_test
 import (
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -416,18 +417,21 @@ func TestHTMLGroups(t *testing.T) {
 		bad("User.GetExternalTokens", "b", "/Envelope/Header/Succeeded"),
 		bad("User.SaveExternalTokens", "c", "/Envelope/Header/Succeeded"),
 		bad("User.GetAccessToken", "d", "/Envelope/Header/TimeZone"))
+	for i := 0; i < 6; i++ { // more failures than the page opens
+		s.Cases = append(s.Cases, bad("User.GetUser", fmt.Sprint("e", i), "/Envelope/Header/Succeeded"))
+	}
 	s.Finish()
 	page, err := s.HTML()
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := string(page)
-	first := strings.Index(h, `<b>3 cases</b> · 3 operations · at <span class="path">/Envelope/Header/Succeeded</span>`)
+	first := strings.Index(h, `<b>9 cases</b> · 4 operations · at <span class="path">/Envelope/Header/Succeeded</span>`)
 	second := strings.Index(h, `<b>1 case</b> · 1 operation · at <span class="path">/Envelope/Header/TimeZone</span>`)
 	if first < 0 || second < 0 || first > second {
 		t.Errorf("groups: Succeeded at %d, TimeZone at %d; want both, the larger first", first, second)
 	}
-	if !strings.Contains(h, "<summary>User.GetAccessToken, User.GetExternalTokens, User.SaveExternalTokens: the cases</summary>") {
+	if !strings.Contains(h, "<summary>User.GetAccessToken, User.GetExternalTokens, User.GetUser, User.SaveExternalTokens: the cases</summary>") {
 		t.Errorf("the group does not name the operations it affects")
 	}
 	if strings.Contains(h, `id="case-2" open`) {
