@@ -733,6 +733,22 @@ var _ = Describe("conform run", func() {
 			Expect(token.FindString(text)).To(BeEmpty(), fmt.Sprintf("%s holds an access token", where))
 		}
 		Expect(texts[filepath.Join(dir, "evidence", "User.GetAccessToken", "valid-ticket", "01-getaccesstoken.request.xml")]).To(ContainSubstring("[REDACTED #"))
+
+		// A round trip can be seen equal without being seen: the token the
+		// SaveExternalTokens request carried and the one GetExternalTokens
+		// answered have the same mark, and the check's message names it.
+		trip := filepath.Join(dir, "evidence", "User.GetExternalTokens", "round-trip-all-four-fields")
+		mark := regexp.MustCompile(`<AccessToken>(\[REDACTED #[0-9a-f]{6}\])</AccessToken>`)
+		saved := mark.FindStringSubmatch(texts[filepath.Join(trip, "01-saveexternaltokens.request.xml")])
+		got := mark.FindStringSubmatch(texts[filepath.Join(trip, "02-getexternaltokens.response.xml")])
+		Expect(saved).To(HaveLen(2), "the saved token's mark")
+		Expect(got).To(HaveLen(2), "the answered token's mark")
+		Expect(got[1]).To(Equal(saved[1]))
+		Expect(texts[filepath.Join(dir, "summary.json")]).To(ContainSubstring(`Response/AccessToken equals \"` + saved[1] + `\"`))
+		// And a different token has a different mark.
+		other := mark.FindStringSubmatch(texts[filepath.Join(dir, "evidence", "User.GetExternalTokens", "round-trip-non-ascii-text", "01-saveexternaltokens.request.xml")])
+		Expect(other).To(HaveLen(2))
+		Expect(other[1]).NotTo(Equal(saved[1]))
 	})
 })
 
