@@ -191,6 +191,9 @@ func (c *Config) Apply(o *RunOptions, set map[string]bool) error {
 		return nil
 	}
 	if c.Endpoint != nil && !set["endpoint"] && os.Getenv("CONFORM_ENDPOINT") == "" {
+		if strings.TrimSpace(*c.Endpoint) == "" {
+			return fmt.Errorf("%s: endpoint is empty: give the installation's base URL, or leave the key out to test the embedded mock", c.path)
+		}
 		o.Endpoint, o.EndpointGiven = *c.Endpoint, true
 	}
 	str("user", &o.User, c.User, "CONFORM_USER", false)

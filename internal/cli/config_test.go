@@ -79,6 +79,18 @@ func TestConfigPrecedence(t *testing.T) {
 	}
 }
 
+// An empty endpoint in the file fails closed, as an empty --endpoint does.
+func TestConfigEmptyEndpoint(t *testing.T) {
+	c, err := LoadConfig(writeConfig(t, "endpoint: \"\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CONFORM_ENDPOINT", "")
+	if err := c.Apply(&RunOptions{}, nil); err == nil || !strings.Contains(err.Error(), "endpoint is empty") {
+		t.Errorf("an empty endpoint in the file: %v", err)
+	}
+}
+
 // The documented example loads.
 func TestExampleConfig(t *testing.T) {
 	c, err := LoadConfig("../../docs/conform.example.yaml")
