@@ -95,6 +95,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return cli.ExitOK
 	}
+	if (args[0] == "--version" || args[0] == "version") && len(args) > 1 && args[1] != "-h" && args[1] != "--help" {
+		fmt.Fprintf(stderr, "conform version: unexpected argument %q: conform version takes none\n", args[1])
+		return cli.ExitUsage
+	}
 	if args[0] == "--version" || args[0] == "version" {
 		fmt.Fprintln(stdout, cli.VersionString())
 		return cli.ExitOK
@@ -139,6 +143,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			if code, ok := parse(rest[1:]); !ok {
 				return code
 			}
+			if stray(fs, "schemas diff", stderr) {
+				return cli.ExitUsage
+			}
 			return cli.SchemasDiff(wsdls, stdout, stderr)
 		}
 		var wsdls multi
@@ -146,6 +153,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		out := fs.String("out", "", "folder to write into (one subfolder per service)")
 		if code, ok := parse(rest[1:]); !ok {
 			return code
+		}
+		if stray(fs, "schemas extract", stderr) {
+			return cli.ExitUsage
 		}
 		return cli.Extract(wsdls, *out, stdout, stderr)
 	case "run":
@@ -232,6 +242,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if code, ok := parse(rest); !ok {
 			return code
 		}
+		if stray(fs, "mock", stderr) {
+			return cli.ExitUsage
+		}
 		return cli.Mock(ctx, cli.MockOptions{Addr: *addr, Users: users, Online: *online, AppToken: *appToken, TicketTTL: *ttl, MaxBody: *maxBody, Strict: *strict, Findings: *findings,
 			MaxSessions: *maxSessions, MaxStored: *maxStored, MaxStoredBytes: *maxStoredBytes, Contracts: contractDirs, Reports: *reports, Duration: *duration}, stdout, stderr)
 	case "proxy":
@@ -245,6 +258,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if code, ok := parse(rest); !ok {
 			return code
 		}
+		if stray(fs, "proxy", stderr) {
+			return cli.ExitUsage
+		}
 		return cli.Proxy(ctx, cli.ProxyOptions{Listen: *listen, Upstream: *upstream, Reports: *reports, Duration: *duration, Contracts: contractDirs, CACert: *caCert}, stdout, stderr)
 	case "ops":
 		var dirs multi
@@ -256,6 +272,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "conform: unknown command %q\n\n%s", cmd, usage())
 	return cli.ExitUsage
+}
+
+// stray refuses positional arguments to a command that takes flags only.
+func stray(fs *flag.FlagSet, cmd string, stderr io.Writer) bool {
+	if fs.NArg() == 0 {
+		return false
+	}
+	fmt.Fprintf(stderr, "conform %s: unexpected argument %q: conform %s takes flags only (conform help %s)\n", cmd, fs.Arg(0), cmd, strings.Fields(cmd)[0])
+	return true
 }
 
 // helpOr is the exit code of a flag parse error: 0 for -h, else 2.

@@ -639,6 +639,21 @@ var _ = Describe("conform run", func() {
 		Expect(out).To(ContainSubstring("CONFORMANT, with 1 of 9 cases skipped: 1 mutating case against a live endpoint: pass --allow-mutations to run it\n"))
 	})
 
+	It("refuses stray arguments and unknown flags with exit 2, naming them", func() {
+		for _, args := range [][]string{
+			{"run", "User.GetAccessToken"}, {"mock", "extra"}, {"proxy", "--upstream", "http://127.0.0.1:1", "extra"},
+			{"schemas", "extract", "--wsdl", "a.wsdl", "--out", "x", "extra"}, {"schemas", "diff", "--wsdl", "a.wsdl", "extra"},
+			{"version", "extra"},
+		} {
+			code, out, errs := conformProcess(nil, args...)
+			Expect(code).To(Equal(2), "%v: %s", args, out+errs)
+			Expect(errs).To(MatchRegexp(`unexpected argument "(User.GetAccessToken|extra)"`), "%v", args)
+		}
+		code, _, errs := conformProcess(nil, "run", "--no-such-flag")
+		Expect(code).To(Equal(2))
+		Expect(errs).To(ContainSubstring("flag provided but not defined: -no-such-flag"))
+	})
+
 	It("answers -h and --version with exit 0", func() {
 		code, _, errs := conformProcess(nil, "run", "-h")
 		Expect(code).To(Equal(0))

@@ -55,7 +55,7 @@ func New(fsys fs.FS, services []string) (*Validator, error) {
 	// libxml2 resolves relative imports from files: materialize the set.
 	dir, err := os.MkdirTemp("", "conform-schemas-")
 	if err != nil {
-		return nil, fmt.Errorf("schemas: cannot create a temporary folder: %w", err)
+		return nil, fmt.Errorf("schemas: cannot create a temporary folder to compile them in (%w): set TMPDIR to a writable folder", err)
 	}
 	defer os.RemoveAll(dir)
 	if err := os.CopyFS(dir, fsys); err != nil {
