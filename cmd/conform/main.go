@@ -238,6 +238,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		var contractDirs multi
 		fs.Var(&contractDirs, "contracts", "a contracts `DIR` (what conform schemas extract --out wrote) whose agents to serve besides the embedded ones; repeatable")
 		reports := fs.String("reports", "", "write a client report of the session into `DIR` when stopped")
+		var mockOutput report.Output
+		junitFlags(fs, &mockOutput)
 		duration := fs.Duration("duration", 0, "stop after this long (default: at Ctrl-C or SIGTERM)")
 		if code, ok := parse(rest); !ok {
 			return code
@@ -246,7 +248,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return cli.ExitUsage
 		}
 		return cli.Mock(ctx, cli.MockOptions{Addr: *addr, Users: users, Online: *online, AppToken: *appToken, TicketTTL: *ttl, MaxBody: *maxBody, Strict: *strict, Findings: *findings,
-			MaxSessions: *maxSessions, MaxStored: *maxStored, MaxStoredBytes: *maxStoredBytes, Contracts: contractDirs, Reports: *reports, Duration: *duration}, stdout, stderr)
+			MaxSessions: *maxSessions, MaxStored: *maxStored, MaxStoredBytes: *maxStoredBytes, Contracts: contractDirs, Reports: *reports, Output: mockOutput, Duration: *duration}, stdout, stderr)
 	case "proxy":
 		var contractDirs multi
 		listen := fs.String("listen", "127.0.0.1:8089", "address to listen on")
@@ -255,13 +257,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		duration := fs.Duration("duration", 0, "stop after this long (default: at Ctrl-C or SIGTERM)")
 		fs.Var(&contractDirs, "contracts", "a contracts `DIR` to check against besides the embedded ones; repeatable")
 		caCert := fs.String("ca-cert", "", "a PEM `FILE` of certificates to trust for the upstream besides the system's")
+		var proxyOutput report.Output
+		junitFlags(fs, &proxyOutput)
 		if code, ok := parse(rest); !ok {
 			return code
 		}
 		if stray(fs, "proxy", stderr) {
 			return cli.ExitUsage
 		}
-		return cli.Proxy(ctx, cli.ProxyOptions{Listen: *listen, Upstream: *upstream, Reports: *reports, Duration: *duration, Contracts: contractDirs, CACert: *caCert}, stdout, stderr)
+		return cli.Proxy(ctx, cli.ProxyOptions{Listen: *listen, Upstream: *upstream, Reports: *reports, Duration: *duration, Contracts: contractDirs, CACert: *caCert, Output: proxyOutput}, stdout, stderr)
 	case "ops":
 		var dirs multi
 		fs.Var(&dirs, "contracts", "a contracts `DIR` (what conform schemas extract --out wrote) to load besides the embedded ones; repeatable")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/conform-dev/conform/internal/clientcert"
+	"github.com/conform-dev/conform/internal/report"
 	"io"
 	"net"
 	"net/http"
@@ -29,6 +30,7 @@ type MockOptions struct {
 	MaxStoredBytes int64
 	Contracts      []string      // contracts directories to serve besides the embedded ones
 	Reports        string        // write a client report here when stopped ("": none)
+	Output         report.Output // how its junit.xml is written
 	Duration       time.Duration // stop after this long (0: at SIGINT or SIGTERM)
 	Findings       string        // a file for request findings as JSON lines; "-" is stdout
 }
@@ -85,7 +87,7 @@ func Mock(ctx context.Context, o MockOptions, stdout, stderr io.Writer) int {
 	}
 	if o.Reports != "" {
 		rec := clientcert.New(m, set)
-		return serveAndReport(ctx, "mock", o.Addr, rec, set, "a client against conform mock", "conform mock", o.Reports, o.Duration, stdout, stderr, func(base string) {
+		return serveAndReport(ctx, "mock", o.Addr, rec, set, "a client against conform mock", "conform mock", o.Reports, o.Output, o.Duration, stdout, stderr, func(base string) {
 			fmt.Fprintf(stderr, "conform mock: serving %s at %s<Agent>.svc; a client report goes to %s when stopped (Ctrl-C or --duration)\n", strings.Join(m.Agents(), ", "), base+mock.BasePath, o.Reports)
 		})
 	}

@@ -28,6 +28,7 @@ type ProxyOptions struct {
 	Duration  time.Duration // stop after this long (0: at SIGINT or SIGTERM)
 	Contracts []string
 	CACert    string // a PEM file of certificates to trust for the upstream, besides the system's
+	Output    report.Output
 }
 
 // Proxy runs `conform proxy`: a reverse proxy in front of an install that
@@ -61,14 +62,14 @@ func Proxy(ctx context.Context, o ProxyOptions, stdout, stderr io.Writer) int {
 	}
 	rec := clientcert.New(p, set)
 	target := fmt.Sprintf("a client through conform proxy to %s", u.Redacted())
-	return serveAndReport(ctx, "proxy", o.Listen, rec, set, target, u.Redacted(), o.Reports, o.Duration, stdout, stderr, func(base string) {
+	return serveAndReport(ctx, "proxy", o.Listen, rec, set, target, u.Redacted(), o.Reports, o.Output, o.Duration, stdout, stderr, func(base string) {
 		say("listening on %s, forwarding to %s; point your client's endpoint at %s/Remote/Services88/<Agent>.svc; stop with Ctrl-C", base, u.Redacted(), base)
 	})
 }
 
 // serveAndReport serves h until ctx ends or the duration passes, then
 // writes the client report of rec and prints its verdict.
-func serveAndReport(ctx context.Context, cmd, addr string, rec *clientcert.Recorder, set *contracts.Set, target, endpoint, reports string, d time.Duration,
+func serveAndReport(ctx context.Context, cmd, addr string, rec *clientcert.Recorder, set *contracts.Set, target, endpoint, reports string, output report.Output, d time.Duration,
 	stdout, stderr io.Writer, listening func(base string)) int {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -117,7 +118,7 @@ func serveAndReport(ctx context.Context, cmd, addr string, rec *clientcert.Recor
 			fmt.Fprintf(stderr, "conform %s: warning: the %s WSDL the client fetched differs from the contract (%d): %s\n", cmd, svc, len(diff), strings.Join(diff, "; "))
 		}
 	}
-	w := &report.Writer{Dir: reports, Redactor: rec.Redactor, Manifest: m}
+	w := &report.Writer{Dir: reports, Redactor: rec.Redactor, Manifest: m, Output: output}
 	sum, err := w.Write(cases)
 	if err != nil {
 		fmt.Fprintf(stderr, "conform %s: cannot write the reports: %v\n", cmd, err)

@@ -68,6 +68,9 @@ func (m Manifest) properties() []property {
 	add("conform.commit", m.Commit)
 	add("endpoint", m.Endpoint)
 	add("target", m.Target)
+	if m.Target == TargetMock {
+		add("target.note", "embedded mock (not an installation): this run says nothing about an install")
+	}
 	add("started", m.StartedAt.Format("2006-01-02T15:04:05Z07:00"))
 	add("finished", m.FinishedAt.Format("2006-01-02T15:04:05Z07:00"))
 	add("option.ops", strings.Join(m.Options.Ops, ","))
