@@ -10,8 +10,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -52,18 +50,16 @@ func Default() (*Validator, error) {
 // New compiles the schema sets in fsys: soap/envelope.xsd and, per service
 // folder, its contract.json and wrapper schema.
 func New(fsys fs.FS, services []string) (*Validator, error) {
-	// libxml2 resolves relative imports from files: materialize the set.
-	dir, err := os.MkdirTemp("", "conform-schemas-")
+	// Compiled from memory: nothing is written, and an import can load
+	// nothing but the set's own files.
+	mount, err := xsd.MountFS(fsys)
 	if err != nil {
-		return nil, fmt.Errorf("schemas: cannot create a temporary folder to compile them in (%w): set TMPDIR to a writable folder", err)
+		return nil, fmt.Errorf("schemas: cannot read the schema files: %w", err)
 	}
-	defer os.RemoveAll(dir)
-	if err := os.CopyFS(dir, fsys); err != nil {
-		return nil, fmt.Errorf("schemas: cannot copy the schema files: %w", err)
-	}
-	xsd.MapURL(schemas.XMLNamespaceURL, filepath.Join(dir, "soap", "xml.xsd"))
+	defer mount.Close()
+	xsd.MapURL(schemas.XMLNamespaceURL, mount.Path("soap/xml.xsd"))
 	v := &Validator{MaxSize: DefaultMaxSize, Limits: DefaultLimits, sets: map[string]*xsd.Schema{}}
-	if v.envelope, err = xsd.CompileFile(filepath.Join(dir, "soap", "envelope.xsd")); err != nil {
+	if v.envelope, err = mount.Compile("soap/envelope.xsd"); err != nil {
 		return nil, err
 	}
 	for _, svc := range services {
@@ -71,7 +67,7 @@ func New(fsys fs.FS, services []string) (*Validator, error) {
 		if err != nil {
 			return nil, err
 		}
-		s, err := xsd.CompileFile(filepath.Join(dir, svc, c.SchemaWrapper))
+		s, err := mount.Compile(svc + "/" + c.SchemaWrapper)
 		if err != nil {
 			return nil, err
 		}

@@ -196,10 +196,68 @@ void conform_map_url(const char *url, const char *path) {
 	map_n++;
 }
 
+// In-memory files: a schema set is compiled from memory (no temporary
+// folder), under a private path prefix. While a set is mounted, nothing else
+// loads: a relative schemaLocation that climbs out of it, or any other file,
+// is refused.
+typedef struct mem_file {
+	char *path;
+	char *data;
+	int len;
+	struct mem_file *next;
+} mem_file;
+static mem_file *mem_files = NULL;
+static int mem_only = 0;
+
+void conform_mem_add(const char *path, const char *data, int len) {
+	mem_file *f = calloc(1, sizeof(mem_file));
+	if (f == NULL) return;
+	f->path = strdup(path);
+	f->data = malloc(len > 0 ? len : 1);
+	if (f->path == NULL || f->data == NULL) { free(f->path); free(f->data); free(f); return; }
+	memcpy(f->data, data, len);
+	f->len = len;
+	f->next = mem_files;
+	mem_files = f;
+	mem_only = 1;
+}
+
+void conform_mem_clear(void) {
+	while (mem_files != NULL) {
+		mem_file *f = mem_files;
+		mem_files = f->next;
+		free(f->path);
+		free(f->data);
+		free(f);
+	}
+	mem_only = 0;
+}
+
+static xmlParserInputPtr mem_input(const char *path, xmlParserCtxtPtr ctxt) {
+	for (mem_file *f = mem_files; f != NULL; f = f->next) {
+		if (strcmp(f->path, path) != 0) continue;
+		// The buffer copies the bytes.
+		xmlParserInputBufferPtr buf = xmlParserInputBufferCreateMem(f->data, f->len, XML_CHAR_ENCODING_NONE);
+		if (buf == NULL) return NULL;
+		xmlParserInputPtr in = xmlNewIOInputStream(ctxt, buf, XML_CHAR_ENCODING_NONE);
+		if (in == NULL) { xmlFreeParserInputBuffer(buf); return NULL; }
+		// The base for relative imports.
+		in->filename = (const char *) xmlStrdup((const xmlChar *) path);
+		return in;
+	}
+	return NULL;
+}
+
 static xmlParserInputPtr local_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt) {
 	if (url != NULL) {
 		for (int i = 0; i < map_n; i++) {
-			if (strcmp(map_url[i], url) == 0) return default_loader(map_path[i], id, ctxt);
+			if (strcmp(map_url[i], url) == 0) { url = map_path[i]; break; }
+		}
+		if (mem_only) {
+			const char *p = url;
+			if (strncmp(p, "file://", 7) == 0) p += 7;
+			// Not mounted: refused (libxml2 reports that it failed to load it).
+			return mem_input(p, ctxt);
 		}
 		// Refused: libxml2 then reports that it failed to load url.
 		if (strstr(url, "://") != NULL && strncmp(url, "file://", 7) != 0) return NULL;

@@ -35,6 +35,8 @@ xmlSchemaPtr conform_compile(const char *path, conform_collector *c);
 int conform_validate_doc(xmlSchemaPtr s, xmlDocPtr d, conform_collector *c);
 int conform_validate_elem(xmlSchemaPtr s, xmlNodePtr n, conform_collector *c);
 void conform_map_url(const char *url, const char *path);
+void conform_mem_add(const char *path, const char *data, int len);
+void conform_mem_clear(void);
 void conform_xmlfree(void *p);
 char *conform_node_path(xmlNodePtr node);
 // conform_node turns the wrapper's uintptr back into a node pointer (C memory).

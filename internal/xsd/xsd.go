@@ -18,6 +18,7 @@ import "C"
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"sync"
 	"unsafe"
@@ -63,6 +64,80 @@ var initOnce sync.Once
 
 func initLib() {
 	initOnce.Do(func() { C.conform_init() })
+}
+
+// mountMu serializes mounts and compilations: libxml2's entity loader, which
+// a mount redirects, is process-wide.
+var (
+	mountMu  sync.Mutex
+	mountSeq int
+)
+
+// Mount is a set of files that schema compilation reads from memory: no
+// temporary folder, nothing written. While it is open, compilation reads
+// nothing else: a schemaLocation that leaves the set, or any file of the
+// disk, fails to load.
+type Mount struct {
+	prefix string
+	closed bool
+}
+
+// MountFS mounts every file of fsys. One mount is open at a time: MountFS
+// waits until the previous one is closed, and so does CompileFile.
+func MountFS(fsys fs.FS) (*Mount, error) {
+	initLib()
+	mountMu.Lock()
+	mountSeq++
+	m := &Mount{prefix: fmt.Sprintf("/conform-mount-%d/", mountSeq)}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		cp := C.CString(m.prefix + p)
+		defer C.free(unsafe.Pointer(cp))
+		buf := C.CBytes(append(data, 0)) // never empty
+		defer C.free(buf)
+		C.conform_mem_add(cp, (*C.char)(buf), C.int(len(data)))
+		return nil
+	})
+	if err != nil {
+		m.Close()
+		return nil, err
+	}
+	return m, nil
+}
+
+// Path is where a file of the mounted set is, for MapURL.
+func (m *Mount) Path(p string) string { return m.prefix + p }
+
+// Compile compiles the mounted schema at p (a path in the set).
+func (m *Mount) Compile(p string) (*Schema, error) {
+	if m.closed {
+		return nil, errors.New("xsd: compile on a closed mount")
+	}
+	s, err := compile(m.Path(p))
+	var ce *CompileError
+	if errors.As(err, &ce) {
+		// Name files as the set names them, not by the mount's prefix.
+		ce.Path = p
+		for i := range ce.Issues {
+			ce.Issues[i].Message = strings.ReplaceAll(ce.Issues[i].Message, m.prefix, "")
+		}
+	}
+	return s, err
+}
+
+// Close unmounts the set.
+func (m *Mount) Close() {
+	if !m.closed {
+		m.closed = true
+		C.conform_mem_clear()
+		mountMu.Unlock()
+	}
 }
 
 // MapURL makes schema loading read the local file path wherever url is
@@ -284,6 +359,12 @@ func (e *CompileError) Error() string {
 // then reject every document with "No matching global declaration".
 func CompileFile(path string) (*Schema, error) {
 	initLib()
+	mountMu.Lock() // no mount may hide the file system meanwhile
+	defer mountMu.Unlock()
+	return compile(path)
+}
+
+func compile(path string) (*Schema, error) {
 	c := newCollector()
 	cp := C.CString(path)
 	defer C.free(unsafe.Pointer(cp))

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/fstest"
 
 	"github.com/conform-dev/conform/internal/xsd"
 )
@@ -186,4 +187,49 @@ func TestConcurrentValidation(t *testing.T) {
 	if bad.Load() != 0 {
 		t.Errorf("%d validations gave the wrong answer", bad.Load())
 	}
+}
+
+// A mounted set compiles from memory, its relative imports resolved inside
+// it, and loads nothing from the disk: an import that climbs out of the set
+// or names a file fails.
+func TestMountFS(t *testing.T) {
+	const ns = `xmlns:xs="http://www.w3.org/2001/XMLSchema"`
+	good := fstest.MapFS{
+		"set/main.xsd": {Data: []byte(`<xs:schema ` + ns + ` targetNamespace="urn:a" xmlns:b="urn:b"><xs:import namespace="urn:b" schemaLocation="b.xsd"/><xs:element name="A" type="b:T"/></xs:schema>`)},
+		"set/b.xsd":    {Data: []byte(`<xs:schema ` + ns + ` targetNamespace="urn:b"><xs:simpleType name="T"><xs:restriction base="xs:string"/></xs:simpleType></xs:schema>`)},
+	}
+	m, err := xsd.MountFS(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := m.Compile("set/main.xsd")
+	m.Close()
+	if err != nil {
+		t.Fatalf("a mounted set with a sibling import: %v", err)
+	}
+	s.Free()
+
+	outside := filepath.Join(t.TempDir(), "outside.xsd")
+	os.WriteFile(outside, good["set/b.xsd"].Data, 0o644)
+	for name, loc := range map[string]string{"a climb out of the set": "../../../../../.." + outside, "an absolute path": outside, "a file URL": "file://" + outside} {
+		bad := fstest.MapFS{"set/main.xsd": {Data: []byte(`<xs:schema ` + ns + ` targetNamespace="urn:a" xmlns:b="urn:b"><xs:import namespace="urn:b" schemaLocation="` + loc + `"/><xs:element name="A" type="b:T"/></xs:schema>`)}}
+		m, err := xsd.MountFS(bad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := m.Compile("set/main.xsd")
+		m.Close()
+		if err == nil {
+			s.Free()
+			t.Errorf("%s: the import of a file outside the set was loaded", name)
+		} else if strings.Contains(err.Error(), "conform-mount-") {
+			t.Errorf("%s: the error names the mount's prefix: %v", name, err)
+		}
+	}
+	// After the mount, files compile from the disk again.
+	s, err = xsd.CompileFile(outside)
+	if err != nil {
+		t.Fatalf("CompileFile after a mount: %v", err)
+	}
+	s.Free()
 }
