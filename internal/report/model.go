@@ -1,10 +1,11 @@
-// Package report owns what a run leaves behind. Ginkgo's Report becomes one
-// Summary (credentials redacted as it is built), which renders as
+// Package report owns what a run leaves behind. The engine's results
+// become one Summary (credentials redacted as it is built), which renders as
 // summary.json (format in docs/summary-format.md), junit.xml (a testsuite
-// per agent, classname Agent.Operation, a testcase per case, step and
-// check), and a self-contained report.html; each exchange is written to
-// evidence/ and linked from the testcases with [[ATTACHMENT|path]] lines.
-// Summaries of several runs merge into one.
+// per agent and run, classname Agent.Operation, a testcase per case, per
+// step of a multi-step case, or per check), and a self-contained
+// report.html grouped by cause; each exchange is written to evidence/ and
+// attached to the testcases with [[ATTACHMENT|path]] lines. Summaries of
+// several runs merge into one.
 package report
 
 import (

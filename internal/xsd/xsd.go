@@ -1,6 +1,8 @@
 // Package xsd is conform's one door to libxml2 (cgo): hardened parsing of
-// untrusted XML, schema compilation with every warning surfaced, and schema
-// validation that reports structured issues (line, element path, code).
+// untrusted XML, schema compilation with every warning surfaced (from files,
+// or from memory through a Mount, whose imports load nothing else), and
+// schema validation that reports structured issues (line, element path,
+// code).
 //
 // Nothing else in conform imports libxml2, lestrrat-go/libxml2 or cgo. The
 // lestrrat-go/libxml2 DOM is used to walk parsed documents; parsing,
