@@ -114,7 +114,8 @@ func WriteAll(dir string, s *Summary, o Output) error {
 	if err != nil {
 		return err
 	}
-	js, err := json.MarshalIndent(s.relativeTo(base), "", "  ")
+	rel := s.relativeTo(base)
+	js, err := json.MarshalIndent(rel, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -128,7 +129,7 @@ func WriteAll(dir string, s *Summary, o Output) error {
 	if err := writeAtomic(filepath.Join(dir, "junit.xml"), ju); err != nil {
 		return err
 	}
-	page, err := s.relativeTo(base).HTML()
+	page, err := rel.HTML()
 	if err != nil {
 		return err
 	}
