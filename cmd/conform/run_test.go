@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"encoding/pem"
 	"encoding/xml"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -32,7 +32,14 @@ import (
 
 // conformProcess runs `conform ARGS...` as a process of its own.
 func conformProcess(env []string, args ...string) (code int, stdout, stderr string) {
+	return conformProcessIn("", env, args...)
+}
+
+// conformProcessIn is conformProcess in the working directory dir ("":
+// this one).
+func conformProcessIn(dir string, env []string, args ...string) (code int, stdout, stderr string) {
 	cmd := exec.Command(os.Args[0], args...)
+	cmd.Dir = dir
 	cmd.Env = append(append(os.Environ(), "CONFORM_TEST_AS_MAIN=1"), env...)
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
@@ -356,33 +363,12 @@ var _ = Describe("conform run", func() {
 		Expect(flags).To(Equal(cli.ConfigKeys()))
 
 		dir := GinkgoT().TempDir()
-		inDir := func(args ...string) (int, string, string) {
-			cmd := exec.Command(os.Args[0], args...)
-			cmd.Dir = dir
-			cmd.Env = append(os.Environ(), "CONFORM_TEST_AS_MAIN=1")
-			var o, e bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &o, &e
-			err := cmd.Run()
-			if ee, ok := err.(*exec.ExitError); ok {
-				return ee.ExitCode(), o.String(), e.String()
-			}
-			Expect(err).NotTo(HaveOccurred())
-			return 0, o.String(), e.String()
-		}
-		ops := func(summary string) []string {
-			data, err := os.ReadFile(summary)
-			Expect(err).NotTo(HaveOccurred())
-			var sum struct {
-				Cases []struct {
-					Operation string `json:"operation"`
-				} `json:"cases"`
-			}
-			Expect(json.Unmarshal(data, &sum)).To(Succeed())
-			seen := map[string]bool{}
+		inDir := func(args ...string) (int, string, string) { return conformProcessIn(dir, nil, args...) }
+		// The operations a run's summary holds, in order, once each.
+		ops := func(reports string) []string {
 			var out []string
-			for _, c := range sum.Cases {
-				if !seen[c.Operation] {
-					seen[c.Operation] = true
+			for _, c := range readSummary(reports).Cases {
+				if !slices.Contains(out, c.Operation) {
 					out = append(out, c.Operation)
 				}
 			}
@@ -393,12 +379,12 @@ var _ = Describe("conform run", func() {
 		Expect(code).To(Equal(0), out+errs)
 		Expect(out).To(ContainSubstring("options from conform.yaml"))
 		Expect(out).NotTo(ContainSubstring("ok    "), "quiet: true")
-		Expect(ops(filepath.Join(dir, "out", "summary.json"))).To(Equal([]string{"User.GetAccessToken"}))
+		Expect(ops(filepath.Join(dir, "out"))).To(Equal([]string{"User.GetAccessToken"}))
 
 		code, out, errs = inDir("run", "--ops", "User.GetExternalTokens", "--quiet=false")
 		Expect(code).To(Equal(0), out+errs)
 		Expect(out).To(ContainSubstring("ok    User.GetExternalTokens"))
-		Expect(ops(filepath.Join(dir, "out", "summary.json"))).To(Equal([]string{"User.GetExternalTokens"}))
+		Expect(ops(filepath.Join(dir, "out"))).To(Equal([]string{"User.GetExternalTokens"}))
 
 		Expect(os.WriteFile(filepath.Join(dir, "conform.yaml"), []byte("ops: [User.GetAccessToken]\npassword: hunter22\n"), 0o644)).To(Succeed())
 		code, out, errs = inDir("run")

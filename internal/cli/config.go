@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -52,8 +53,19 @@ type Config struct {
 // ConfigKeys are the keys a conform.yaml may hold.
 func ConfigKeys() []string { return slices.Clone(configKeys) }
 
-var configKeys = []string{"agents", "allow-mutations", "ca-cert", "contracts", "deadline", "endpoint", "expect-manifest", "junit",
-	"junit-absolute-paths", "label-filter", "max-transport-failures", "ops", "parallel", "quiet", "reports", "timeout", "user"}
+// configKeys are the yaml tags of Config, which are run's flag names
+// (a test keeps them so), sorted.
+var configKeys = func() []string {
+	var keys []string
+	t := reflect.TypeOf(Config{})
+	for i := 0; i < t.NumField(); i++ {
+		if k, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); k != "" {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}()
 
 // secretKeys are refused in a file, with where each belongs instead.
 var secretKeys = map[string]string{
@@ -147,11 +159,12 @@ func collectScalars(n *yaml.Node, out *[]*yaml.Node) {
 	}
 }
 
-// nearestWord is the word closest to w, when close enough to be a typo.
+// nearestWord is the word closest to w (by edit distance, ignoring case),
+// when it is close enough to be a typo; "" otherwise.
 func nearestWord(w string, words []string) string {
 	best, bestD := "", 1<<30
 	for _, c := range words {
-		if d := editDistance(strings.ToLower(w), c); d < bestD {
+		if d := editDistance(strings.ToLower(w), strings.ToLower(c)); d < bestD {
 			best, bestD = c, d
 		}
 	}

@@ -666,22 +666,16 @@ func liveContract(ctx context.Context, hc *http.Client, endpoint, agent string, 
 // ansi matches terminal colour codes (Ginkgo colours its parse errors).
 var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
 
-// nearest is the operation whose Agent.Operation is closest to op (by edit
-// distance, case-insensitive), when it is close enough to be a typo.
+// nearest is the operation whose Agent.Operation is closest to op, when it
+// is close enough to be a typo.
 func nearest(op string, eng *engine.Engine) string {
-	best, bestD := "", 1<<30
+	var names []string
 	for _, svc := range eng.Services() {
 		for _, o := range eng.Contract(svc).Operations {
-			name := svc + "." + o.Name
-			if d := editDistance(strings.ToLower(op), strings.ToLower(name)); d < bestD {
-				best, bestD = name, d
-			}
+			names = append(names, svc+"."+o.Name)
 		}
 	}
-	if bestD > max(2, len(op)/4) {
-		return ""
-	}
-	return best
+	return nearestWord(op, names)
 }
 
 func editDistance(a, b string) int {
