@@ -8,8 +8,11 @@
 // The run is configured by the environment, as `conform run` is:
 // CONFORM_ENDPOINT (none: an embedded mock in each process), CONFORM_TICKET,
 // CONFORM_USER, CONFORM_PASSWORD, CONFORM_APP_TOKEN, CONFORM_REPORTS (where
-// to write the reports; none: no reports), CONFORM_ALLOW_MUTATIONS=1 and
-// CONFORM_TIMEOUT (a duration, default 30s).
+// to write the reports; none: no reports), the tier as `conform run`
+// chooses it (CONFORM_ALLOW_MUTATIONS=1: own data; CONFORM_MAY_DAMAGE_INSTALL=1:
+// a disposable install; neither: read-only) and CONFORM_TIMEOUT (a
+// duration, default 30s). Cases are skipped by plan.Decide, the rule of
+// `conform run`.
 package suite
 
 import (
@@ -33,8 +36,10 @@ import (
 	"github.com/conform-dev/conform/internal/engine"
 	"github.com/conform-dev/conform/internal/fixture"
 	"github.com/conform-dev/conform/internal/mock"
+	"github.com/conform-dev/conform/internal/plan"
 	"github.com/conform-dev/conform/internal/report"
 	"github.com/conform-dev/conform/internal/results"
+	"github.com/conform-dev/conform/internal/safety"
 )
 
 // EntryName names the report entry that carries a case's result.
@@ -50,15 +55,18 @@ type entry struct {
 // Config is the run's configuration, read from the environment.
 type Config struct {
 	Endpoint, Ticket, User, Password, AppToken, Reports string
-	AllowMutations                                      bool
+	AllowMutations, MayDamageInstall                    bool
 	Timeout                                             time.Duration
 }
+
+// Tier is the tier the configuration chooses (safety.TierOf).
+func (c Config) Tier() safety.Tier { return safety.TierOf(c.AllowMutations, c.MayDamageInstall) }
 
 // FromEnv reads the CONFORM_* variables.
 func FromEnv() (Config, error) {
 	c := Config{Endpoint: os.Getenv("CONFORM_ENDPOINT"), Ticket: os.Getenv("CONFORM_TICKET"), User: os.Getenv("CONFORM_USER"),
 		Password: os.Getenv("CONFORM_PASSWORD"), AppToken: os.Getenv("CONFORM_APP_TOKEN"), Reports: os.Getenv("CONFORM_REPORTS"),
-		AllowMutations: os.Getenv("CONFORM_ALLOW_MUTATIONS") == "1", Timeout: 30 * time.Second}
+		AllowMutations: os.Getenv("CONFORM_ALLOW_MUTATIONS") == "1", MayDamageInstall: os.Getenv("CONFORM_MAY_DAMAGE_INSTALL") == "1", Timeout: 30 * time.Second}
 	if t := os.Getenv("CONFORM_TIMEOUT"); t != "" {
 		d, err := time.ParseDuration(t)
 		if err != nil || d <= 0 {
@@ -80,6 +88,7 @@ var (
 	eng     *engine.Engine
 	catalog *fixture.Catalog
 	live    bool
+	runID   string
 	setup   error
 )
 
@@ -117,7 +126,13 @@ func build() error {
 	if set, err = contracts.Default(); err != nil {
 		return err
 	}
-	if eng, err = engine.New(engine.Config{Endpoint: cfg.Endpoint, Ticket: cfg.Ticket, AppToken: app, Timeout: cfg.Timeout, Contracts: set}); err != nil {
+	guard := cfg.Tier()
+	if !live {
+		guard = "" // the embedded mock is the process's own
+	}
+	runID = fmt.Sprintf("%08x", time.Now().UnixNano()&0xffffffff)
+	if eng, err = engine.New(engine.Config{Endpoint: cfg.Endpoint, Ticket: cfg.Ticket, AppToken: app, Timeout: cfg.Timeout, Contracts: set,
+		RunID: runID, Guard: guard}); err != nil {
 		return err
 	}
 	eng.AddSecrets(cfg.Password)
@@ -144,11 +159,11 @@ var _ = Describe("conform", func() {
 		return
 	}
 	for i, cs := range catalog.Cases {
-		It(cs.Operation+" "+cs.Name, Label(cli.CaseLabels(cs)...), func(ctx SpecContext) {
+		It(cs.Operation+" "+cs.Name, Label(plan.Labels(cs)...), func(ctx SpecContext) {
 			var r results.Case
-			if live && cs.Safety != fixture.ReadOnly && !cfg.AllowMutations {
+			if why := plan.Decide(cs, cfg.Tier(), live); why != "" {
 				r = engine.Describe(cs)
-				r.Status, r.SkipReason = results.Skipped, fmt.Sprintf("%s case against a live endpoint: set CONFORM_ALLOW_MUTATIONS=1 to run it", cs.Safety)
+				r.Status, r.SkipReason = results.Skipped, why
 			} else {
 				r = eng.Run(ctx, cs)
 			}
@@ -217,8 +232,9 @@ var _ = ReportAfterSuite("conform reports", func(r types.Report) {
 	if setup != nil || cfg.Reports == "" {
 		return
 	}
-	m := cli.Manifest(cli.RunOptions{Endpoint: cfg.Endpoint, LabelFilter: r.SuiteConfig.LabelFilter, AllowMutations: cfg.AllowMutations, Timeout: cfg.Timeout},
+	m := cli.Manifest(cli.RunOptions{Endpoint: cfg.Endpoint, LabelFilter: r.SuiteConfig.LabelFilter, AllowMutations: cfg.AllowMutations, MayDamageInstall: cfg.MayDamageInstall, Timeout: cfg.Timeout},
 		live, r.StartTime.UTC(), catalog, set)
+	m.RunID = runID
 	m.FinishedAt = r.EndTime.UTC()
 	w := &report.Writer{Dir: cfg.Reports, Redactor: eng.Redactor, Manifest: m}
 	sum, err := w.Write(Cases(r))
@@ -236,7 +252,7 @@ func LabelsSource() []byte {
 	var all []string
 	if catalog != nil {
 		for _, c := range catalog.Cases {
-			for _, l := range cli.CaseLabels(c) {
+			for _, l := range plan.Labels(c) {
 				if !seen[l] {
 					seen[l] = true
 					all = append(all, l)

@@ -171,7 +171,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		o.Timeout = 30 * time.Second
 		fs.Var(durationFlag{&o.Timeout}, "timeout", "timeout of each call, a `duration` such as 30s")
 		fs.StringVar(&o.Reports, "reports", "reports", "folder for junit.xml and evidence/")
-		fs.BoolVar(&o.AllowMutations, "allow-mutations", false, "run mutating and destructive cases against a live endpoint")
+		fs.BoolVar(&o.AllowMutations, "allow-mutations", false, "the own-data tier: also run the cases that write only to records they create (and delete them); no existing record is touched")
+		fs.BoolVar(&o.MayDamageInstall, "may-damage-install", false, "the disposable-install tier, for a throwaway install only: run every case, generated requests whose sample identifiers may name existing records included (the install's data may be damaged)")
+		fs.BoolVar(&o.Plan, "plan", false, "print every case the run would send (its calls and their safety) and every case it would skip and why, grouped by agent; send nothing")
+		fs.BoolVar(&o.PlanJSON, "json", false, "with --plan: the plan as JSON")
 		fs.IntVar(&o.Parallel, "parallel", 0, "cases run at once (default: one per CPU against the embedded mock, 4 against a live endpoint)")
 		fs.IntVar(&o.MaxTransportFailures, "max-transport-failures", 3, "after this many cases in a row cannot reach the endpoint, report the rest as not attempted (0: never)")
 		var contractDirs multi

@@ -27,6 +27,7 @@ import (
 
 	"github.com/conform-dev/conform/internal/checks"
 	"github.com/conform-dev/conform/internal/mock"
+	"github.com/conform-dev/conform/internal/plan"
 	"github.com/conform-dev/conform/internal/soap"
 )
 
@@ -201,6 +202,7 @@ var checkExamples = map[string]string{
 	"XML-SIZE":       `cmd/conform validate_test.go "refuses a file over the size limit"`,
 	"REQ-VALID":      "internal/engine TestInvalidRequestIsNotSent",
 	"HTTP-TRANSPORT": `cmd/conform run_test.go "reports a connection dropped mid-run as an <error>, with exit 3"`,
+	"RUN-TIER":       "internal/engine TestTierGuardRefuses",
 }
 
 // toUTF16LE re-encodes a UTF-8 message as UTF-16LE, its declaration saying so.
@@ -244,13 +246,14 @@ var _ = Describe("conform run", func() {
 		Expect(failing(readJUnit(dir))).To(BeEmpty())
 	})
 
-	It("skips mutating cases against a live endpoint unless --allow-mutations, and says why", func() {
+	It("skips writing cases against a live endpoint at the read-only tier, and names the tier that would run each", func() {
 		srv := httptest.NewServer(mock.MustNew(mock.Options{}))
 		defer srv.Close()
 		dir := GinkgoT().TempDir()
 		code, out, _ := conformProcess(nil, "run", "--endpoint", srv.URL, "--user", mock.DefaultUser, "--password", mock.DefaultPassword, "--ops", "User.GetExternalTokens,User.SaveUser", "--reports", dir)
 		Expect(code).To(Equal(0))
-		Expect(out).To(ContainSubstring("SKIP  User.SaveUser generated request (mutating"))
+		Expect(out).To(ContainSubstring("conform run: tier: read-only (the default against a live endpoint): no call that writes is sent"))
+		Expect(out).To(ContainSubstring("SKIP  User.SaveUser generated request (mutating generated request: its sample identifiers may name existing records"))
 		var skipped []string
 		for _, s := range readJUnit(dir).Suites {
 			for _, c := range s.Cases {
@@ -259,8 +262,10 @@ var _ = Describe("conform run", func() {
 				}
 			}
 		}
-		Expect(skipped).To(ContainElement("User.SaveUser generated request: mutating case against a live endpoint: pass --allow-mutations to run it"))
-		Expect(skipped).To(ContainElement(HavePrefix("User.GetExternalTokens round trip, all four fields: mutating case")))
+		// Generated requests of sample values never run at own data: the
+		// reason names the disposable tier and says it may damage data.
+		Expect(skipped).To(ContainElement("User.SaveUser generated request: mutating generated request: " + plan.WhySample))
+		Expect(skipped).To(ContainElement("User.GetExternalTokens round trip, all four fields: mutating case: " + plan.WhyOwnData))
 		Expect(skipped).NotTo(ContainElement(HavePrefix("User.GetExternalTokens unknown key")))
 	})
 
@@ -348,13 +353,14 @@ var _ = Describe("conform run", func() {
 	})
 
 	It("reads conform.yaml from the working directory: every run flag but the secrets, flags winning", func() {
-		// The file's keys are the run flags, less the secrets and --config.
+		// The file's keys are the run flags, less the secrets, --config, and
+		// --plan and --json (a mode of one invocation, not an option of runs).
 		code, _, errs := conformProcess(nil, "help", "run")
 		Expect(code).To(Equal(0))
 		var flags []string
 		for _, m := range regexp.MustCompile(`(?m)^  -([a-z-]+)`).FindAllStringSubmatch(errs, -1) {
 			switch m[1] {
-			case "ticket", "password", "app-token", "config":
+			case "ticket", "password", "app-token", "config", "plan", "json":
 			default:
 				flags = append(flags, m[1])
 			}
@@ -622,7 +628,7 @@ var _ = Describe("conform run", func() {
 			"--ops", "User.GetAccessToken", "--ops", "User.SaveUser", "--reports", GinkgoT().TempDir())
 		Expect(code).To(Equal(0), out+errs)
 		Expect(out).To(ContainSubstring("conform run: 9 cases"))
-		Expect(out).To(ContainSubstring("CONFORMANT, with 1 of 9 cases skipped: 1 mutating case against a live endpoint: pass --allow-mutations to run it\n"))
+		Expect(out).To(ContainSubstring("CONFORMANT, with 1 of 9 cases skipped: 1 mutating generated request: " + plan.WhySample + "\n"))
 	})
 
 	It("refuses stray arguments and unknown flags with exit 2, naming them", func() {

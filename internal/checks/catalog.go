@@ -67,6 +67,7 @@ const (
 
 	ReqValid        = "REQ-VALID"
 	HTTPTransport   = "HTTP-TRANSPORT"
+	RunTier         = "RUN-TIER"
 	HTTPStatus      = "HTTP-STATUS"
 	HTTPContentType = "HTTP-CONTENT-TYPE"
 	ExpOutcome      = "EXP-OUTCOME"
@@ -168,6 +169,9 @@ var Catalog = []Check{
 	{ID: HTTPTransport, Severity: Must, Scope: ScopeExchange, Since: "0.1.0",
 		Description: "The endpoint answers the HTTP request within the timeout.",
 		Source:      "conform: infrastructure (a failure here is reported as an error, not a contract failure)"},
+	{ID: RunTier, Severity: Must, Scope: ScopeExchange, Since: "0.4.0",
+		Description: "Every call conform sends is one the run's tier allows: none that writes at read-only, only creating or writing what the case created at own data, none acting outside the install against a live endpoint; another is refused before it is sent.",
+		Source:      "conform: the run's tier (a refusal is an error of the case catalog or of conform, reported as an error; nothing is sent)"},
 	{ID: HTTPStatus, Severity: Must, Scope: ScopeExchange, Since: "0.1.0",
 		Description: "A response has HTTP status 200, and a SOAP Fault has status 500.",
 		Source:      "SOAP 1.1 §6.2; WS-I Basic Profile 1.1 R1124, R1126"},

@@ -37,6 +37,7 @@ type Config struct {
 	Parallel             *int     `yaml:"parallel"`
 	MaxTransportFailures *int     `yaml:"max-transport-failures"`
 	AllowMutations       *bool    `yaml:"allow-mutations"`
+	MayDamageInstall     *bool    `yaml:"may-damage-install"`
 	Reports              *string  `yaml:"reports"`
 	Contracts            []string `yaml:"contracts"`
 	CACert               *string  `yaml:"ca-cert"`
@@ -240,6 +241,9 @@ func (c *Config) Apply(o *RunOptions, set map[string]bool) error {
 	}
 	if c.AllowMutations != nil && !set["allow-mutations"] {
 		o.AllowMutations = *c.AllowMutations
+	}
+	if c.MayDamageInstall != nil && !set["may-damage-install"] {
+		o.MayDamageInstall = *c.MayDamageInstall
 	}
 	if c.Quiet != nil && !set["quiet"] {
 		o.Quiet = *c.Quiet

@@ -10,6 +10,7 @@ import (
 
 	"github.com/conform-dev/conform/fixtures"
 	"github.com/conform-dev/conform/internal/report"
+	"github.com/conform-dev/conform/internal/safety"
 )
 
 // Report runs `conform report SUMMARY.json [--out DIR]`: the HTML (and
@@ -76,7 +77,7 @@ func CheckManifest(path string, set *contracts.Set) ([]string, error) {
 	fix := map[string]string{}
 	hashFS(fixtures.FS, "fixtures/", fix)
 	for k, v := range fix {
-		if strings.HasPrefix(k, "fixtures/"+fixtures.CasesDir+"/") {
+		if strings.HasPrefix(k, "fixtures/"+fixtures.CasesDir+"/") || strings.HasPrefix(k, "fixtures/"+safety.Dir+"/") {
 			have[k] = v
 		}
 	}

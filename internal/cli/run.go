@@ -15,9 +15,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -28,8 +30,10 @@ import (
 	"github.com/conform-dev/conform/internal/engine"
 	"github.com/conform-dev/conform/internal/fixture"
 	"github.com/conform-dev/conform/internal/mock"
+	"github.com/conform-dev/conform/internal/plan"
 	"github.com/conform-dev/conform/internal/report"
 	"github.com/conform-dev/conform/internal/results"
+	"github.com/conform-dev/conform/internal/safety"
 	"github.com/conform-dev/conform/internal/soap"
 )
 
@@ -61,7 +65,14 @@ type RunOptions struct {
 	LabelFilter    string
 	Timeout        time.Duration
 	Reports        string
-	AllowMutations bool
+	// AllowMutations chooses the own-data tier, MayDamageInstall the
+	// disposable-install tier (safety.TierOf).
+	AllowMutations   bool
+	MayDamageInstall bool
+	// Plan prints what the run would send, and sends nothing (PlanJSON: as
+	// JSON).
+	Plan     bool
+	PlanJSON bool
 	Parallel       int // cases at once; 0: DefaultParallel
 	// MaxTransportFailures: after this many cases in a row could not reach
 	// the endpoint, the rest are reported as not attempted (0: never).
@@ -107,6 +118,10 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 			return ExitUsage
 		}
 	}
+	if o.PlanJSON && !o.Plan {
+		say("--json is the form of --plan: give both (conform run --plan --json)")
+		return ExitUsage
+	}
 	if o.Password != "" && o.User == "" {
 		say("a password without --user (or CONFORM_USER): give both")
 		return ExitUsage
@@ -127,7 +142,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 	// The reports folder is checked now, not after the whole run.
-	if err := writable(o.Reports); err != nil {
+	if err := writable(o.Reports); !o.Plan && err != nil {
 		say("--reports %s: %v (choose a folder you can write)", o.Reports, err)
 		return ExitUsage
 	}
@@ -147,11 +162,11 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 			say("--endpoint %s: the URL carries user information; conform sends no credentials in URLs: give the base URL without it, and the user with --user and --password (or CONFORM_USER, CONFORM_PASSWORD)", soap.Origin(u))
 			return ExitUsage
 		}
-		if o.Ticket == "" && o.User == "" {
+		if o.Ticket == "" && o.User == "" && !o.Plan {
 			say("no credentials for %s: give --ticket (or CONFORM_TICKET), or --user and --password (or CONFORM_USER, CONFORM_PASSWORD)", o.Endpoint)
 			return ExitUsage
 		}
-	} else {
+	} else if !o.Plan {
 		m, err := mock.New(mock.Options{})
 		if err != nil {
 			say("%v", err)
@@ -189,6 +204,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 	var liveWSDLs map[string]map[string][]byte
+	var unplanned []string // agents a plan cannot know: their contract is the install's
 	if len(agents) > 0 && !all {
 		base, err := LoadContracts(o.Contracts, nil)
 		if err != nil {
@@ -202,6 +218,10 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 			if !liveRun {
 				say("--agents %s: no contract for %s is loaded, and the embedded mock serves only loaded agents: give its contract with --contracts DIR, or test an install with --endpoint", a, a)
 				return ExitUsage
+			}
+			if o.Plan {
+				unplanned = append(unplanned, a)
+				continue
 			}
 			files, err := liveContract(ctx, hc, o.Endpoint, a, o.Timeout)
 			if err != nil {
@@ -223,7 +243,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		say("warning: --contracts %s replaces the pinned %s contract", set.Origins[svc], svc)
 	}
 	for a := range agents {
-		if set.Contract(a) == nil {
+		if set.Contract(a) == nil && !slices.Contains(unplanned, a) {
 			say("--agents: no agent %q (loaded: %s)", a, strings.Join(setServices(set), ", "))
 			return ExitUsage
 		}
@@ -239,7 +259,17 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 			return ExitUsage
 		}
 	}
-	eng, err := engine.New(engine.Config{Endpoint: o.Endpoint, Ticket: o.Ticket, AppToken: appToken, Timeout: o.Timeout, Contracts: set, HTTP: hc})
+	tier := safety.TierOf(o.AllowMutations, o.MayDamageInstall)
+	runID := newRunID()
+	guard := tier
+	if !live {
+		guard = "" // the embedded mock is the run's own
+	}
+	ledger := &ledgerFile{path: filepath.Join(o.Reports, LedgerFile), runID: runID}
+	defer ledger.close()
+	var eng *engine.Engine
+	eng, err = engine.New(engine.Config{Endpoint: o.Endpoint, Ticket: o.Ticket, AppToken: appToken, Timeout: o.Timeout, Contracts: set, HTTP: hc,
+		RunID: runID, Guard: guard, Ledger: func(r results.Record) { ledger.add(r, eng.Redactor()) }})
 	if err != nil {
 		say("%v", err)
 		return ExitInfra
@@ -254,6 +284,33 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	if err != nil {
 		say("%v", err)
 		return ExitUsage
+	}
+	sel := plan.Selection{Ops: ops}
+	if len(agents) > 0 && !all {
+		sel.Agents = agents
+	}
+	if o.LabelFilter != "" {
+		lf, _ := types.ParseLabelFilter(o.LabelFilter) // checked above
+		sel.Match = lf
+	}
+	pl := plan.Make(cat, sel, tier, live)
+	pl.Unplanned = unplanned
+	if o.Plan {
+		// Nothing has been sent, and nothing will be.
+		if o.PlanJSON {
+			if err := pl.WriteJSON(stdout); err != nil {
+				say("%v", err)
+				return ExitInfra
+			}
+			return ExitOK
+		}
+		pl.WriteText(stdout)
+		return ExitOK
+	}
+	// Say what the run may touch before it touches anything.
+	fmt.Fprintf(stdout, "conform run: %s\n", pl.Headline())
+	if live {
+		fmt.Fprintf(stdout, "conform run: what it creates is named conform-%s and listed in %s as it is made\n", runID, ledger.path)
 	}
 
 	if err := eng.Ping(ctx); err != nil {
@@ -307,18 +364,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	if parallel <= 0 {
 		parallel = DefaultParallel(live)
 	}
-	filter := func(*fixture.Case) bool { return true }
-	if o.LabelFilter != "" {
-		lf, _ := types.ParseLabelFilter(o.LabelFilter) // checked above
-		filter = func(c *fixture.Case) bool { return lf(CaseLabels(c)) }
-	}
-	var selected []*fixture.Case
-	for _, c := range cat.Cases {
-		agent, _, _ := strings.Cut(c.Operation, ".")
-		if (len(ops) == 0 || ops[c.Operation]) && filter(c) && (len(agents) == 0 || all || agents[agent]) {
-			selected = append(selected, c)
-		}
-	}
+	selected := pl.Cases()
 	runCtx := ctx
 	if o.Deadline > 0 {
 		var cancel context.CancelFunc
@@ -349,12 +395,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "conform run: %d cases, %d at a time\n", len(selected), parallel)
 	res := eng.RunAll(runCtx, selected, engine.RunOptions{
 		Parallel: parallel, MaxTransportFailures: o.MaxTransportFailures, Progress: progress,
-		Skip: func(c *fixture.Case) string {
-			if live && c.Safety != fixture.ReadOnly && !o.AllowMutations {
-				return fmt.Sprintf("%s case against a live endpoint: pass --allow-mutations to run it", c.Safety)
-			}
-			return ""
-		},
+		Skip: pl.Skip,
 	})
 	took := time.Since(start)
 	if !o.Quiet {
@@ -364,6 +405,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		say("interrupted: the cases not yet run are reported as not attempted")
 	}
 	m := manifest(o, live, start, cat, set, eng.SystemInfo(ctx), drift, notCompared)
+	m.RunID = runID
 	for _, r := range res {
 		agent, _, _ := strings.Cut(r.Operation, ".")
 		if origin := set.Origins[agent]; origin != contracts.OriginEmbedded && origin != "" {
@@ -379,6 +421,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		say("cannot write the reports: %v", err)
 		return ExitInfra
 	}
+	printLedger(sum, live, stdout)
 	return verdict(sum, o.Reports, took, stdout, stderr)
 }
 
@@ -424,12 +467,8 @@ func DefaultParallel(live bool) int {
 	return max(1, runtime.NumCPU())
 }
 
-// CaseLabels are the labels --label-filter matches a case by: its agent,
-// Agent.Operation, safety class and the catalog's labels.
-func CaseLabels(c *fixture.Case) []string {
-	agent, _, _ := strings.Cut(c.Operation, ".")
-	return append([]string{agent, c.Operation, string(c.Safety)}, c.Labels...)
-}
+// CaseLabels are the labels --label-filter matches a case by (plan.Labels).
+func CaseLabels(c *fixture.Case) []string { return plan.Labels(c) }
 
 // verdict prints a summary's totals and verdict and returns its exit code.
 func verdict(sum *report.Summary, dir string, took time.Duration, stdout, stderr io.Writer) int {
@@ -575,9 +614,9 @@ func manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog, se
 // options: what the Ginkgo adapter and the client reports record too. The
 // schema hashes are those of the contract set tested against.
 func Manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog, set *contracts.Set) report.Manifest {
-	target := report.TargetMock
+	target, tier := report.TargetMock, report.TierMock
 	if live {
-		target = report.TargetLive
+		target, tier = report.TargetLive, string(safety.TierOf(o.AllowMutations, o.MayDamageInstall))
 	}
 	endpoint := o.Endpoint
 	if u, err := url.Parse(endpoint); err == nil && u.User != nil {
@@ -593,7 +632,8 @@ func Manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog, se
 	m := report.Manifest{
 		SuiteVersion: version(), Commit: commit(), Endpoint: endpoint, Target: target, StartedAt: start,
 		Schemas: set.Hashes, Fixtures: map[string]string{},
-		Options: report.Options{Ops: ops, LabelFilter: o.LabelFilter, AllowMutations: o.AllowMutations, Timeout: o.Timeout.String()},
+		Options: report.Options{Ops: ops, LabelFilter: o.LabelFilter, AllowMutations: o.AllowMutations, MayDamageInstall: o.MayDamageInstall, Timeout: o.Timeout.String()},
+		Tier:    tier,
 	}
 	for f, h := range cat.Hashes {
 		m.Fixtures["fixtures/"+f] = h

@@ -25,6 +25,7 @@ import (
 	"github.com/conform-dev/conform/internal/fixture"
 	"github.com/conform-dev/conform/internal/instance"
 	"github.com/conform-dev/conform/internal/results"
+	"github.com/conform-dev/conform/internal/safety"
 	"github.com/conform-dev/conform/internal/soap"
 	"github.com/conform-dev/conform/internal/validate"
 )
@@ -41,6 +42,15 @@ type Config struct {
 	HTTP     *http.Client
 	// Contracts is the contract set to test against; nil: the embedded one.
 	Contracts *contracts.Set
+	// RunID names what the run creates ("conform-${run}" in a case).
+	RunID string
+	// Guard is the tier whose calls alone are sent: a step the tier does
+	// not allow is refused before it is sent (RUN-TIER), whatever skipped
+	// or did not skip its case. "" (the embedded mock): no guard.
+	Guard safety.Tier
+	// Ledger, when set, gets every change of a record the run created (made,
+	// removed, left), as it happens, from several goroutines.
+	Ledger func(results.Record)
 }
 
 // Engine runs cases. It is safe for concurrent use.
@@ -131,18 +141,35 @@ func (e *Engine) URL(service string) string {
 }
 
 // Run runs every step of a case; a step whose request could not be sent
-// or answered ends the case.
+// or answered ends the case. What the case created is recorded as each
+// creating step is answered, and deleted at the end where the contract
+// has a delete operation: after a failure, a deadline or Ctrl-C too.
 func (e *Engine) Run(ctx context.Context, c *fixture.Case) results.Case {
 	start := time.Now()
 	res := Describe(c)
-	vars := map[string]string{}
+	vars := map[string]string{fixture.RunVar: e.cfg.RunID}
+	led := &ledger{e: e, c: c}
 	for i := range c.Steps {
-		st := e.safeStep(ctx, c, &c.Steps[i], vars)
-		res.Steps = append(res.Steps, st)
-		if stepErrored(st) {
+		st := &c.Steps[i]
+		if i > 0 && ctx.Err() != nil {
+			res.Steps = append(res.Steps, results.Step{Name: st.Name, Call: st.Call, Checks: []results.Check{{ID: checks.HTTPTransport, Status: results.Error,
+				Message: "not sent: the run was stopped (" + ctx.Err().Error() + ")"}}})
+			break
+		}
+		if why := e.refuse(st, vars, led); why != "" {
+			res.Steps = append(res.Steps, results.Step{Name: st.Name, Call: st.Call, Checks: []results.Check{{ID: checks.RunTier, Status: results.Error,
+				Message: "not sent: " + why}}})
+			break
+		}
+		r := e.safeStep(ctx, c, st, vars)
+		res.Steps = append(res.Steps, r)
+		led.track(st, r, vars)
+		if stepErrored(r) {
 			break
 		}
 	}
+	res.Steps = append(res.Steps, led.cleanUp(ctx)...)
+	res.Records = led.records()
 	res.Seconds = time.Since(start).Seconds()
 	res.Finish()
 	return res

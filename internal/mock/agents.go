@@ -18,6 +18,7 @@ type reply struct {
 	excType   string // ExceptionInfo, when failed
 	excMsg    string
 	extraInfo [][2]string
+	created   []string // identifiers of what the call made (for OnWrite)
 }
 
 // headers are the four response header blocks the binding declares, nil
@@ -63,6 +64,9 @@ func (m *Mock) handlersFor(svc string) map[string]handler {
 			"SaveExternalTokens":           m.saveExternalTokens,
 			"DecryptAndSaveExternalTokens": m.saveExternalTokens,
 			"GetExternalTokens":            m.getExternalTokens,
+			"SaveRoleEntity":               m.saveRoleEntity,
+			"GetRoleEntity":                m.getRoleEntity,
+			"DeleteRole":                   m.deleteRole,
 		}
 	}
 	return nil
@@ -199,7 +203,7 @@ func (m *Mock) saveExternalTokens(c call) reply {
 	m.mu.Lock()
 	m.tokens.put(key, t, t.size(), time.Time{}, m.opts.Now())
 	m.mu.Unlock()
-	return reply{body: soap.Elem(c.s.c.TargetNamespace, c.op.Output.Body.Name, soap.Text("Response", key))}
+	return reply{body: soap.Elem(c.s.c.TargetNamespace, c.op.Output.Body.Name, soap.Text("Response", key)), created: []string{key}}
 }
 
 // getExternalTokens returns what was stored under the key; for an unknown

@@ -24,10 +24,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/conform-dev/conform/fixtures"
 	"github.com/conform-dev/conform/internal/checks"
 	"github.com/conform-dev/conform/internal/contract"
 	"github.com/conform-dev/conform/internal/contracts"
 	"github.com/conform-dev/conform/internal/instance"
+	"github.com/conform-dev/conform/internal/safety"
 	"github.com/conform-dev/conform/internal/soap"
 	"github.com/conform-dev/conform/internal/validate"
 )
@@ -93,6 +95,11 @@ type Options struct {
 	// Findings, when set, gets every finding on a request as one JSON line
 	// (RequestFinding), credentials redacted. Writes are serialized.
 	Findings io.Writer
+	// OnWrite, when set, gets every call served whose operation is not
+	// read-only by the reviewed safety tables (an operation with no entry
+	// counts as a write), with the identifiers it named and made: the
+	// recording a test of the run's tiers reads. Calls are serialized.
+	OnWrite func(Write)
 }
 
 // RequestFinding is one finding on a request the mock received: what a
@@ -121,6 +128,12 @@ type Mock struct {
 	tickets *store[session] // ticket → session
 	grants  *store[Grant]   // access token → grant
 	tokens  *store[Tokens]  // key → stored tokens
+	roles   *store[Role]    // role id → role
+	// lastRole is the last role id given out.
+	lastRole int
+
+	safety  *safety.Tables
+	writeMu sync.Mutex
 }
 
 type service struct {
@@ -186,7 +199,13 @@ func New(o Options) (*Mock, error) {
 	v := set.Validator
 	m := &Mock{opts: o, v: v, services: map[string]*service{},
 		tickets: newStore[session](o.MaxSessions, 0), grants: newStore[Grant](o.MaxSessions, 0),
-		tokens: newStore[Tokens](o.MaxStored, o.MaxStoredBytes)}
+		tokens: newStore[Tokens](o.MaxStored, o.MaxStoredBytes), roles: newStore[Role](o.MaxStored, o.MaxStoredBytes)}
+	if o.OnWrite != nil {
+		var err error
+		if m.safety, err = safety.Load(fixtures.FS, safety.Dir); err != nil {
+			return nil, err
+		}
+	}
 	for _, c := range v.Contracts() {
 		s := &service{c: c, canned: map[string][]byte{}, nilBody: map[string]string{}}
 		s.model = set.Model(c.Service)
@@ -403,6 +422,7 @@ func (m *Mock) serveSOAP(w http.ResponseWriter, r *http.Request, s *service, bod
 		return
 	}
 	rep := m.dispatch(call{s: s, op: op, msg: msg})
+	m.recordWrite(s, op.Name, msg, rep)
 	out := soap.Envelope("1.1", rep.headers(s.c.TargetNamespace), rep.body)
 	// Every response the mock sends is contract-valid; if not, it is a bug
 	// of the mock, reported as a Server fault rather than sent.
@@ -414,4 +434,18 @@ func (m *Mock) serveSOAP(w http.ResponseWriter, r *http.Request, s *service, bod
 	}
 	w.Header().Set("Content-Type", soap.ContentType11)
 	w.Write(out)
+}
+
+// recordWrite hands a served call to OnWrite when its operation writes.
+func (m *Mock) recordWrite(s *service, op string, msg *soap.Message, rep reply) {
+	if m.opts.OnWrite == nil {
+		return
+	}
+	class, _ := m.safety.Of(s.c.Service, op)
+	if !class.Writes() {
+		return
+	}
+	m.writeMu.Lock()
+	defer m.writeMu.Unlock()
+	m.opts.OnWrite(Write{Operation: s.c.Service + "." + op, Safety: class, Targets: targets(msg.Body), Created: rep.created, Succeeded: !rep.failed})
 }

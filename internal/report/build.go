@@ -139,6 +139,9 @@ func WriteAll(dir string, s *Summary, o Output) error {
 func (w *Writer) caseOf(res *results.Case) (Case, error) {
 	c := Case{Operation: res.Operation, Name: res.Name, Labels: res.Labels, Safety: res.Safety, Source: res.Source,
 		Kind: kindOf(res.Labels, res.Generated), Outcome: string(res.Status), Seconds: res.Seconds}
+	for _, r := range res.Records {
+		c.Records = append(c.Records, RedactRecord(r, w.Redactor()))
+	}
 	if res.Status == results.Skipped {
 		c.SkipReason = w.redact(res.SkipReason)
 		if c.SkipReason == "" {
@@ -147,7 +150,7 @@ func (w *Writer) caseOf(res *results.Case) (Case, error) {
 		return c, nil
 	}
 	for i, st := range res.Steps {
-		step := Step{Name: st.Name, Call: st.Call, Fault: st.Fault}
+		step := Step{Name: st.Name, Call: st.Call, Fault: st.Fault, CleanUp: st.CleanUp}
 		if st.Exchange != nil {
 			step.Seconds = st.Exchange.Seconds
 		}
@@ -274,7 +277,19 @@ func Redacted(c results.Case, r *soap.Redactor) results.Case {
 		steps[i] = st
 	}
 	c.Steps = steps
+	records := make([]results.Record, len(c.Records))
+	for i, rec := range c.Records {
+		records[i] = RedactRecord(rec, r)
+	}
+	c.Records = records
 	return c
+}
+
+// RedactRecord redacts a ledger record: an identifier that is a credential
+// (a token key) shows as its mark, which equals the mark in the evidence.
+func RedactRecord(rec results.Record, r *soap.Redactor) results.Record {
+	rec.ID, rec.Note, rec.Case, rec.Step = r.String(rec.ID), r.String(rec.Note), r.String(rec.Case), r.String(rec.Step)
+	return rec
 }
 
 // relativeTo is the summary with its evidence paths relative to base (the

@@ -34,7 +34,7 @@ func Load(path string) (*Summary, error) {
 	if s.Format != Format {
 		return nil, fmt.Errorf("%s: format %q, not %q (is it a summary.json written by conform run?)", path, s.Format, Format)
 	}
-	if s.Version != Version && s.Version != 1 {
+	if s.Version < 1 || s.Version > Version {
 		return nil, fmt.Errorf("%s: summary version %d; this conform reads versions 1 to %d", path, s.Version, Version)
 	}
 	if len(s.Runs) == 0 {

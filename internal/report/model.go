@@ -14,16 +14,35 @@ import (
 	"time"
 
 	"github.com/conform-dev/conform/internal/checks"
+	"github.com/conform-dev/conform/internal/results"
 )
+
+// Ledger is every record the summary's runs created, by state.
+func (s *Summary) Ledger() (created, removed, left []results.Record) {
+	for _, c := range s.Cases {
+		for _, r := range c.Records {
+			switch r.State {
+			case results.Removed:
+				removed = append(removed, r)
+			case results.Left:
+				left = append(left, r)
+			default:
+				created = append(created, r)
+			}
+		}
+	}
+	return
+}
 
 // Summary format identifiers.
 const (
 	Format  = "conform-summary"
-	Version = 2
+	Version = 3
 	// Version 1 wrote evidence paths as the run's --reports folder joined
 	// with evidence/… (relative to the working directory of the run);
-	// version 2 writes them relative to the summary's own folder. Load
-	// reads both.
+	// version 2 writes them relative to the summary's own folder; version 3
+	// adds the run's id and tier, and the records each case created (the
+	// ledger). Load reads all three.
 )
 
 // Summary is the whole account of one or more runs.
@@ -59,7 +78,15 @@ type Manifest struct {
 	Schemas    map[string]string `json:"schemas"`  // file → sha256
 	Fixtures   map[string]string `json:"fixtures"` // file → sha256
 	Options    Options           `json:"options"`
+	// RunID names what the run created on the install (conform-<run id>).
+	RunID string `json:"runId,omitempty"`
+	// Tier is how far the run could change the install: read-only,
+	// own-data, disposable, or embedded-mock.
+	Tier string `json:"tier,omitempty"`
 }
+
+// TierMock is the tier of a run against the embedded mock: every case.
+const TierMock = "embedded-mock"
 
 // Targets of a run.
 const (
@@ -72,7 +99,9 @@ type Options struct {
 	Ops            []string `json:"ops"`
 	LabelFilter    string   `json:"labelFilter"`
 	AllowMutations bool     `json:"allowMutations"`
-	Timeout        string   `json:"timeout"`
+	// MayDamageInstall: the disposable-install tier was chosen.
+	MayDamageInstall bool   `json:"mayDamageInstall,omitempty"`
+	Timeout          string `json:"timeout"`
 }
 
 // Allowance is one thing the suite deliberately does not check, and why.
@@ -112,6 +141,10 @@ type Case struct {
 	SkipReason string   `json:"skipReason,omitempty"`
 	Seconds    float64  `json:"seconds"`
 	Steps      []Step   `json:"steps"`
+	// Records are what the case created on the install and what became of
+	// each (created, removed, left with the reason), identifiers redacted
+	// where they are credentials.
+	Records []results.Record `json:"records,omitempty"`
 }
 
 // Step is one call of a case.
@@ -119,6 +152,7 @@ type Step struct {
 	Name    string  `json:"name"`
 	Call    string  `json:"call"`
 	Fault   bool    `json:"fault"`             // the answer was a SOAP Fault
+	CleanUp bool    `json:"cleanUp,omitempty"` // conform's own call deleting what the case created
 	Seconds float64 `json:"seconds,omitempty"` // of the HTTP exchange
 	// Evidence are the step's evidence files: in summary.json relative to
 	// the summary's folder; in memory absolute.

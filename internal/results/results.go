@@ -59,6 +59,9 @@ type Step struct {
 	Checks    []Check   `json:"checks"`
 	Succeeded bool      `json:"succeeded"` // Succeeded=true and no fault
 	Fault     bool      `json:"fault"`
+	// CleanUp: a call conform made at the end of the case to delete what
+	// the case created.
+	CleanUp bool `json:"cleanUp,omitempty"`
 }
 
 // Case is one case's outcome.
@@ -73,6 +76,28 @@ type Case struct {
 	SkipReason string   `json:"skipReason,omitempty"`
 	Seconds    float64  `json:"seconds"`
 	Steps      []Step   `json:"steps"`
+	// Records are what the case created on the install, and what became
+	// of each: the run's ledger, case by case.
+	Records []Record `json:"records,omitempty"`
+}
+
+// States of a record a run created.
+const (
+	Created = "created" // made, not removed (yet)
+	Removed = "removed" // deleted again by the run
+	Left    = "left"    // still on the install, with the reason
+)
+
+// Record is one record a run created on the install.
+type Record struct {
+	What      string `json:"what"`          // "role", "external token set"
+	ID        string `json:"id"`            // its identifier as answered ("" when not known)
+	Operation string `json:"operation"`     // the case's Agent.Operation
+	Case      string `json:"case"`          // the case's name
+	Step      string `json:"step"`          // the step that created it
+	Call      string `json:"call"`          // Agent.Operation that created it
+	State     string `json:"state"`         // created, removed or left
+	Note      string `json:"note,omitempty"` // how it was removed, or why it is left
 }
 
 // Finish sets the case's status from its checks (skipped cases keep theirs).

@@ -240,3 +240,68 @@ func Guess(op string) Class {
 	}
 	return Mutating
 }
+
+// Tier is how far a run may go in changing the install it tests.
+type Tier string
+
+// Tiers, from harmless to harmful.
+const (
+	// TierReadOnly, the default against a live endpoint: no call that
+	// writes is sent.
+	TierReadOnly Tier = "read-only"
+	// TierOwnData (--allow-mutations): writes only to records the run
+	// itself creates in this run, never to an existing one; generated
+	// requests of sample values never run (their identifiers may name
+	// existing records).
+	TierOwnData Tier = "own-data"
+	// TierDisposable (--may-damage-install), for a throwaway install:
+	// every case, sample-data writes included. Still no external call.
+	TierDisposable Tier = "disposable"
+)
+
+// Tiers lists every tier, from harmless to harmful.
+var Tiers = []Tier{TierReadOnly, TierOwnData, TierDisposable}
+
+// ParseTier reads a tier's name.
+func ParseTier(s string) (Tier, error) {
+	for _, t := range Tiers {
+		if string(t) == s {
+			return t, nil
+		}
+	}
+	return "", fmt.Errorf("tier %q: want read-only, own-data or disposable", s)
+}
+
+// TierOf is the tier the run options choose: --may-damage-install wins over
+// --allow-mutations, which wins over the read-only default.
+func TierOf(allowMutations, mayDamage bool) Tier {
+	switch {
+	case mayDamage:
+		return TierDisposable
+	case allowMutations:
+		return TierOwnData
+	}
+	return TierReadOnly
+}
+
+// How names the flag (and conform.yaml key) that chooses the tier.
+func (t Tier) How() string {
+	switch t {
+	case TierOwnData:
+		return "--allow-mutations"
+	case TierDisposable:
+		return "--may-damage-install"
+	}
+	return "the default against a live endpoint"
+}
+
+// Meaning is what the tier lets a run touch, in one line.
+func (t Tier) Meaning() string {
+	switch t {
+	case TierOwnData:
+		return "writes only to records this run creates (and deletes them at its end); no existing record is touched"
+	case TierDisposable:
+		return "every case, sample-data writes included: the install's data may be damaged (for a throwaway install only)"
+	}
+	return "no call that writes is sent"
+}

@@ -1,0 +1,264 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/conform-dev/conform/internal/cli"
+	"github.com/conform-dev/conform/internal/mock"
+	"github.com/conform-dev/conform/internal/plan"
+	"github.com/conform-dev/conform/internal/report"
+	"github.com/conform-dev/conform/internal/results"
+	"github.com/conform-dev/conform/internal/safety"
+)
+
+// recording is a mock, used as a live endpoint, that logs every call that
+// writes, with the identifiers it names and makes.
+type recording struct {
+	m      *mock.Mock
+	srv    *httptest.Server
+	mu     sync.Mutex
+	writes []mock.Write
+}
+
+func newRecording(t *testing.T, wrap func(http.Handler) http.Handler) *recording {
+	r := &recording{}
+	r.m = mock.MustNew(mock.Options{OnWrite: func(w mock.Write) {
+		r.mu.Lock()
+		r.writes = append(r.writes, w)
+		r.mu.Unlock()
+	}})
+	var h http.Handler = r.m
+	if wrap != nil {
+		h = wrap(h)
+	}
+	r.srv = httptest.NewServer(h)
+	t.Cleanup(r.srv.Close)
+	return r
+}
+
+func liveOptions(endpoint, reports string) cli.RunOptions {
+	return cli.RunOptions{Endpoint: endpoint, EndpointGiven: true, User: mock.DefaultUser, Password: mock.DefaultPassword,
+		Timeout: 5 * time.Second, Reports: reports, MaxTransportFailures: 3, Quiet: true}
+}
+
+func tierOptions(o cli.RunOptions, tier safety.Tier) cli.RunOptions {
+	o.AllowMutations = tier == safety.TierOwnData
+	o.MayDamageInstall = tier == safety.TierDisposable
+	return o
+}
+
+func planOf(t *testing.T, o cli.RunOptions) plan.JSON {
+	t.Helper()
+	o.Plan, o.PlanJSON = true, true
+	var out, errs bytes.Buffer
+	if code := cli.Run(context.Background(), o, &out, &errs); code != cli.ExitOK {
+		t.Fatalf("--plan: exit %d: %s", code, errs.String())
+	}
+	var p plan.JSON
+	if err := json.Unmarshal(out.Bytes(), &p); err != nil {
+		t.Fatalf("--plan --json: %v\n%s", err, out.String())
+	}
+	return p
+}
+
+func summaryOf(t *testing.T, dir string) *report.Summary {
+	t.Helper()
+	s, err := report.Load(filepath.Join(dir, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// A full run at each tier against a mock that records every writing call:
+// read-only writes nothing; own data writes only to what the same run
+// created, and leaves the store as it found it but for the documented
+// leftovers; the disposable tier sends the sample-data writes too. No tier
+// sends a call that acts outside the install. The plan, made first, counts
+// at least the writing calls the run then makes.
+func TestTiersWriteOnlyWhatTheyMay(t *testing.T) {
+	for _, tier := range safety.Tiers {
+		t.Run(string(tier), func(t *testing.T) {
+			rec := newRecording(t, nil)
+			dir := t.TempDir()
+			o := tierOptions(liveOptions(rec.srv.URL, dir), tier)
+			p := planOf(t, o)
+			if len(rec.writes) != 0 {
+				t.Fatalf("--plan sent %d writing calls", len(rec.writes))
+			}
+			var out, errs bytes.Buffer
+			code := cli.Run(context.Background(), o, &out, &errs)
+			if code != cli.ExitOK {
+				t.Fatalf("exit %d\n%s\n%s", code, out.String(), errs.String())
+			}
+			if !strings.Contains(out.String(), "tier: "+string(tier)+" ("+tier.How()+")") {
+				t.Errorf("the run does not state its tier first:\n%s", out.String())
+			}
+			if len(rec.writes) > p.WritingCalls {
+				t.Errorf("%d writing calls, the plan said at most %d", len(rec.writes), p.WritingCalls)
+			}
+			sum := summaryOf(t, dir)
+			if sum.Runs[0].Tier != string(tier) {
+				t.Errorf("the manifest says tier %q", sum.Runs[0].Tier)
+			}
+			created := map[string]bool{}
+			ops := map[string]int{}
+			for _, w := range rec.writes {
+				ops[w.Operation]++
+				if w.Safety == safety.External {
+					t.Errorf("%s (external) was sent at tier %s", w.Operation, tier)
+				}
+				if tier == safety.TierOwnData {
+					for _, id := range w.Targets {
+						if !created[id] {
+							t.Errorf("own data: %s named %s, which the run did not create (created so far: %v)", w.Operation, id, created)
+						}
+					}
+				}
+				for _, id := range w.Created {
+					created[id] = true
+				}
+			}
+			switch tier {
+			case safety.TierReadOnly:
+				if len(rec.writes) != 0 {
+					t.Errorf("read-only: %d writing calls: %v", len(rec.writes), ops)
+				}
+			case safety.TierOwnData:
+				if ops["User.SaveRoleEntity"] != 1 || ops["User.DeleteRole"] != 1 || ops["User.SaveExternalTokens"] != 4 {
+					t.Errorf("own data: the life cycle and round trips did not all write: %v", ops)
+				}
+				if roles := rec.m.Roles(); len(roles) != 0 {
+					t.Errorf("own data: roles %v are left in the store", roles)
+				}
+				// The token sets are the documented leftovers: no operation
+				// deletes them, and the ledger says so.
+				_, removed, left := sum.Ledger()
+				if len(removed) != 1 || removed[0].What != "role" || len(left) != 5 {
+					t.Errorf("ledger: removed %v, left %v", removed, left)
+				}
+				for _, r := range left {
+					if r.What != "external token set" || !strings.Contains(r.Note, "no operation that deletes") || !strings.Contains(r.Note, "conform-"+sum.Runs[0].RunID) {
+						t.Errorf("left without the reason and the run's name: %+v", r)
+					}
+				}
+			case safety.TierDisposable:
+				if ops["User.SetPassword"] != 1 || ops["User.DeleteUser"] != 1 {
+					t.Errorf("disposable: the generated destructive cases did not run: %v", ops)
+				}
+			}
+		})
+	}
+}
+
+// Ctrl-C in the middle of an own-data run: the role the life cycle had
+// created is still deleted, the ledger file says so, and the run reports
+// itself interrupted.
+func TestInterruptedRunStillCleansUp(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rec := newRecording(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(strings.Trim(r.Header.Get("SOAPAction"), `"`), "/GetRoleEntity") {
+				cancel() // Ctrl-C, after the role was made and its id answered
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	dir := t.TempDir()
+	o := tierOptions(liveOptions(rec.srv.URL, dir), safety.TierOwnData)
+	o.Ops = "User.SaveRoleEntity"
+	var out, errs bytes.Buffer
+	code := cli.Run(ctx, o, &out, &errs)
+	if code != cli.ExitInfra {
+		t.Errorf("exit %d, want %d (interrupted)\n%s\n%s", code, cli.ExitInfra, out.String(), errs.String())
+	}
+	if roles := rec.m.Roles(); len(roles) != 0 {
+		t.Errorf("roles %v left after Ctrl-C", roles)
+	}
+	var ops []string
+	for _, w := range rec.writes {
+		ops = append(ops, w.Operation)
+	}
+	if strings.Join(ops, ",") != "User.SaveRoleEntity,User.DeleteRole" {
+		t.Errorf("writes %v, want the save and the clean-up's delete", ops)
+	}
+	_, removed, _ := summaryOf(t, dir).Ledger()
+	if len(removed) != 1 || !strings.Contains(removed[0].Note, "clean-up") {
+		t.Errorf("the report's ledger: %+v", removed)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, cli.LedgerFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var states []string
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var r results.Record
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+		states = append(states, r.State)
+	}
+	if strings.Join(states, ",") != "created,removed" {
+		t.Errorf("ledger.jsonl states %v, want created then removed", states)
+	}
+}
+
+// --plan sends nothing: not a byte reaches the endpoint, and it needs no
+// credentials.
+func TestPlanSendsNothing(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var conns atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns.Add(1)
+			c.Close()
+		}
+	}()
+	for _, tier := range safety.Tiers {
+		o := tierOptions(cli.RunOptions{Endpoint: "http://" + ln.Addr().String(), EndpointGiven: true, Timeout: time.Second, Reports: "/nonexistent/not-written"}, tier)
+		o.Plan = true
+		var out, errs bytes.Buffer
+		if code := cli.Run(context.Background(), o, &out, &errs); code != cli.ExitOK {
+			t.Fatalf("%s: exit %d: %s", tier, code, errs.String())
+		}
+		if !strings.HasPrefix(out.String(), "plan (nothing is sent): tier: "+string(tier)) || !strings.Contains(out.String(), "\nUser: ") {
+			t.Errorf("%s: plan:\n%.400s", tier, out.String())
+		}
+	}
+	time.Sleep(50 * time.Millisecond)
+	if n := conns.Load(); n != 0 {
+		t.Errorf("--plan opened %d connections", n)
+	}
+}
+
+// The plan of the whole catalog, as a benchmark (target: under 1 s).
+func BenchmarkPlan(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		o := cli.RunOptions{Endpoint: "http://127.0.0.1:9", EndpointGiven: true, Timeout: time.Second, Plan: true, AllowMutations: true}
+		var out bytes.Buffer
+		if code := cli.Run(context.Background(), o, &out, &out); code != cli.ExitOK {
+			b.Fatal(out.String())
+		}
+	}
+}
