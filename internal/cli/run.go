@@ -55,16 +55,16 @@ var commitStamp string
 // from the environment (CONFORM_TICKET, CONFORM_PASSWORD, CONFORM_APP_TOKEN;
 // also CONFORM_ENDPOINT and CONFORM_USER).
 type RunOptions struct {
-	Endpoint       string
-	EndpointGiven  bool // --endpoint was on the command line (even empty)
-	Ticket         string
-	User           string
-	Password       string
-	AppToken       string
-	Ops            string
-	LabelFilter    string
-	Timeout        time.Duration
-	Reports        string
+	Endpoint      string
+	EndpointGiven bool // --endpoint was on the command line (even empty)
+	Ticket        string
+	User          string
+	Password      string
+	AppToken      string
+	Ops           string
+	LabelFilter   string
+	Timeout       time.Duration
+	Reports       string
 	// AllowMutations chooses the own-data tier, MayDamageInstall the
 	// disposable-install tier (safety.TierOf).
 	AllowMutations   bool
@@ -73,7 +73,7 @@ type RunOptions struct {
 	// JSON).
 	Plan     bool
 	PlanJSON bool
-	Parallel       int // cases at once; 0: DefaultParallel
+	Parallel int // cases at once; 0: DefaultParallel
 	// MaxTransportFailures: after this many cases in a row could not reach
 	// the endpoint, the rest are reported as not attempted (0: never).
 	MaxTransportFailures int

@@ -60,8 +60,8 @@ func Labels(c *fixture.Case) []string {
 
 // Selection picks cases from the catalog (nil or empty: no restriction).
 type Selection struct {
-	Ops    map[string]bool             // Agent.Operation
-	Agents map[string]bool             // agent names; nil: every one
+	Ops    map[string]bool            // Agent.Operation
+	Agents map[string]bool            // agent names; nil: every one
 	Match  func(labels []string) bool // a label filter
 }
 

@@ -90,13 +90,13 @@ const (
 
 // Record is one record a run created on the install.
 type Record struct {
-	What      string `json:"what"`          // "role", "external token set"
-	ID        string `json:"id"`            // its identifier as answered ("" when not known)
-	Operation string `json:"operation"`     // the case's Agent.Operation
-	Case      string `json:"case"`          // the case's name
-	Step      string `json:"step"`          // the step that created it
-	Call      string `json:"call"`          // Agent.Operation that created it
-	State     string `json:"state"`         // created, removed or left
+	What      string `json:"what"`           // "role", "external token set"
+	ID        string `json:"id"`             // its identifier as answered ("" when not known)
+	Operation string `json:"operation"`      // the case's Agent.Operation
+	Case      string `json:"case"`           // the case's name
+	Step      string `json:"step"`           // the step that created it
+	Call      string `json:"call"`           // Agent.Operation that created it
+	State     string `json:"state"`          // created, removed or left
 	Note      string `json:"note,omitempty"` // how it was removed, or why it is left
 }
 
