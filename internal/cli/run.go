@@ -142,9 +142,12 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 	// The reports folder is checked now, not after the whole run.
-	if err := writable(o.Reports); !o.Plan && err != nil {
-		say("--reports %s: %v (choose a folder you can write)", o.Reports, err)
-		return ExitUsage
+	// (A plan writes nothing, not even a reports folder.)
+	if !o.Plan {
+		if err := writable(o.Reports); err != nil {
+			say("--reports %s: %v (choose a folder you can write)", o.Reports, err)
+			return ExitUsage
+		}
 	}
 	// The base URL, however it was written: agents are at base/Remote/...
 	o.Endpoint = strings.TrimRight(strings.TrimSpace(o.Endpoint), "/")

@@ -235,8 +235,9 @@ func TestPlanSendsNothing(t *testing.T) {
 			c.Close()
 		}
 	}()
+	reports := filepath.Join(t.TempDir(), "reports")
 	for _, tier := range safety.Tiers {
-		o := tierOptions(cli.RunOptions{Endpoint: "http://" + ln.Addr().String(), EndpointGiven: true, Timeout: time.Second, Reports: "/nonexistent/not-written"}, tier)
+		o := tierOptions(cli.RunOptions{Endpoint: "http://" + ln.Addr().String(), EndpointGiven: true, Timeout: time.Second, Reports: reports}, tier)
 		o.Plan = true
 		var out, errs bytes.Buffer
 		if code := cli.Run(context.Background(), o, &out, &errs); code != cli.ExitOK {
@@ -249,6 +250,9 @@ func TestPlanSendsNothing(t *testing.T) {
 	time.Sleep(50 * time.Millisecond)
 	if n := conns.Load(); n != 0 {
 		t.Errorf("--plan opened %d connections", n)
+	}
+	if _, err := os.Stat(reports); !os.IsNotExist(err) {
+		t.Errorf("--plan wrote its reports folder: %v", err)
 	}
 }
 

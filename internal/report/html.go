@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"github.com/conform-dev/conform/internal/results"
 	"html/template"
 	"sort"
 	"strings"
@@ -85,6 +86,9 @@ type view struct {
 	Checks   int
 	Hosts    []string
 	Open     bool // few problems: their cards open
+	// Records are what the runs created on the install, left ones first.
+	Records []results.Record
+	Left    int
 }
 
 // HTML renders the summary as one self-contained page: inline styles, no
@@ -93,6 +97,9 @@ type view struct {
 // square to its case.
 func (s *Summary) HTML() ([]byte, error) {
 	v := view{Summary: s, Kinds: []string{KindHappy, KindNegative, KindFault, KindContract}, Checks: s.Totals.CheckCount()}
+	created, removed, left := s.Ledger()
+	v.Records = append(append(append(v.Records, left...), created...), removed...)
+	v.Left = len(left) + len(created)
 	rows := map[string]*matrixRow{}
 	groups := map[string]*group{}
 	for i, c := range s.Cases {

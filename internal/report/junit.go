@@ -76,6 +76,13 @@ func (m Manifest) properties() []property {
 	add("option.ops", strings.Join(m.Options.Ops, ","))
 	add("option.label-filter", m.Options.LabelFilter)
 	add("option.allow-mutations", fmt.Sprint(m.Options.AllowMutations))
+	add("option.may-damage-install", fmt.Sprint(m.Options.MayDamageInstall))
+	if m.Tier != "" {
+		add("tier", m.Tier)
+	}
+	if m.RunID != "" {
+		add("run-id", m.RunID)
+	}
 	add("option.timeout", m.Options.Timeout)
 	for _, svc := range sortedKeys(m.Contracts) {
 		add("contract."+svc, m.Contracts[svc])
