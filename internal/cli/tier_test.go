@@ -140,8 +140,8 @@ func TestTiersWriteOnlyWhatTheyMay(t *testing.T) {
 				if ops["User.SaveRoleEntity"] != 1 || ops["User.DeleteRole"] != 1 || ops["User.SaveExternalTokens"] != 4 {
 					t.Errorf("own data: the life cycle and round trips did not all write: %v", ops)
 				}
-				if roles := rec.m.Roles(); len(roles) != 0 {
-					t.Errorf("own data: roles %v are left in the store", roles)
+				if roles := rec.m.Roles(); len(roles) != 1 || roles[0] != "1" {
+					t.Errorf("own data: the roles are %v; the store held role 1 before the run, and must hold just it after", roles)
 				}
 				// The token sets are the documented leftovers: no operation
 				// deletes them, and the ledger says so.
@@ -185,8 +185,8 @@ func TestInterruptedRunStillCleansUp(t *testing.T) {
 	if code != cli.ExitInfra {
 		t.Errorf("exit %d, want %d (interrupted)\n%s\n%s", code, cli.ExitInfra, out.String(), errs.String())
 	}
-	if roles := rec.m.Roles(); len(roles) != 0 {
-		t.Errorf("roles %v left after Ctrl-C", roles)
+	if roles := rec.m.Roles(); len(roles) != 1 || roles[0] != "1" {
+		t.Errorf("roles %v after Ctrl-C; want only the role the store began with", roles)
 	}
 	var ops []string
 	for _, w := range rec.writes {

@@ -200,6 +200,12 @@ func New(o Options) (*Mock, error) {
 	m := &Mock{opts: o, v: v, services: map[string]*service{},
 		tickets: newStore[session](o.MaxSessions, 0), grants: newStore[Grant](o.MaxSessions, 0),
 		tokens: newStore[Tokens](o.MaxStored, o.MaxStoredBytes), roles: newStore[Role](o.MaxStored, o.MaxStoredBytes)}
+	// An install has roles before anyone tests it: role 1 stands for them
+	// (a generated request's sample id names it), and new roles get ids
+	// after them.
+	admin, employee := "Administrator", "Employee"
+	m.roles.put("1", Role{ID: 1, Name: &admin, RoleType: &employee}, 64, time.Time{}, o.Now())
+	m.lastRole = 100
 	if o.OnWrite != nil {
 		var err error
 		if m.safety, err = safety.Load(fixtures.FS, safety.Dir); err != nil {
