@@ -327,8 +327,12 @@ func TestServersUnderConformRun(t *testing.T) {
 				t.Run(v.name, func(t *testing.T) {
 					base := lab(t, backends, v)
 					dir := t.TempDir()
-					// The peers serve the seed agents: User and SoPrincipal.
-					cmd := exec.Command(conformBin, "run", "--endpoint", base+"/", "--agents", "User,SoPrincipal", "--user", "conform", "--password", "conform-password", "--allow-mutations", "--timeout", "20s", "--reports", dir)
+					// The peers serve the seed agents, User and SoPrincipal, at the
+					// own-data tier; they implement the seed operations and answer
+					// the others with defaults, so they keep no roles: the role
+					// life cycle (label lifecycle) is left out, not failed.
+					cmd := exec.Command(conformBin, "run", "--endpoint", base+"/", "--agents", "User,SoPrincipal", "--user", "conform", "--password", "conform-password", "--allow-mutations",
+						"--label-filter", "!lifecycle", "--timeout", "20s", "--reports", dir)
 					var out bytes.Buffer
 					cmd.Stdout, cmd.Stderr = &out, &out
 					err := cmd.Run()
