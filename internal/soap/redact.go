@@ -87,29 +87,31 @@ func Mark(secret string) string {
 
 // Redactor replaces credentials in text: every known secret (and its
 // XML-escaped forms) and every token of a known shape, by its Mark.
-// Build one per secret set; it is safe for concurrent use and costs one
-// pass over the text, however many secrets it knows.
+// Build one per secret set; it is safe for concurrent use. Its time is
+// linear in the text and the secrets, whatever either holds: secrets are
+// found with strings.Index (which falls back to Rabin-Karp rather than
+// degrade), not with strings.Replacer, whose Boyer-Moore table is quadratic
+// in a long repetitive secret (a 1 MiB password cost the mock minutes).
 type Redactor struct {
-	r      *strings.Replacer
+	pats   []pattern // longer first: where one secret contains another, the whole goes
 	shapes []string
 }
+
+type pattern struct{ s, mark string }
 
 // NewRedactor builds a Redactor for the secrets, and for tokens of the
 // shapes: two-character prefixes that a colon follows. Secrets shorter than
 // four characters are left out: too short to tell from ordinary text.
 func NewRedactor(shapes []string, secrets ...string) *Redactor {
 	seen := map[string]bool{}
-	var pairs []string
+	r := &Redactor{shapes: shapes}
 	add := func(s, mark string) {
 		if len(s) >= 4 && !seen[s] {
 			seen[s] = true
-			pairs = append(pairs, s, mark)
+			r.pats = append(r.pats, pattern{s, mark})
 		}
 	}
-	sorted := append([]string(nil), secrets...)
-	// Longer first: where one secret contains another, the whole goes.
-	sort.Slice(sorted, func(i, j int) bool { return len(sorted[i]) > len(sorted[j]) })
-	for _, sec := range sorted {
+	for _, sec := range secrets {
 		mark := Mark(sec)
 		add(sec, mark)
 		add(Escape(sec), mark)
@@ -117,12 +119,65 @@ func NewRedactor(shapes []string, secrets ...string) *Redactor {
 		escapeText(&b, []byte(sec)) // the form Readable writes text in
 		add(b.String(), mark)
 	}
-	return &Redactor{r: strings.NewReplacer(pairs...), shapes: shapes}
+	sort.SliceStable(r.pats, func(i, j int) bool { return len(r.pats[i].s) > len(r.pats[j].s) })
+	return r
+}
+
+// replace replaces, from left to right, the leftmost occurrence of any
+// secret (the longest where several start there) by its mark, and goes on
+// after it. Each secret's next occurrence is looked up again only when the
+// text before it has been consumed, so each part of the text is searched
+// for each secret about once.
+func (r *Redactor) replace(s string) string {
+	if len(r.pats) == 0 || len(s) < 4 {
+		return s
+	}
+	next := make([]int, len(r.pats)) // next occurrence at or after cur; -1: none left
+	find := func(i, from int) {
+		if j := strings.Index(s[from:], r.pats[i].s); j >= 0 {
+			next[i] = from + j
+		} else {
+			next[i] = -1
+		}
+	}
+	for i := range r.pats {
+		find(i, 0)
+	}
+	var b strings.Builder
+	cur := 0
+	for {
+		best := -1
+		for i, at := range next {
+			if at >= 0 && (best < 0 || at < next[best]) { // ties: the longer, listed first
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		if cur == 0 && b.Len() == 0 {
+			b.Grow(len(s))
+		}
+		at := next[best]
+		b.WriteString(s[cur:at])
+		b.WriteString(r.pats[best].mark)
+		cur = at + len(r.pats[best].s)
+		for i, a := range next {
+			if a >= 0 && a < cur {
+				find(i, cur)
+			}
+		}
+	}
+	if cur == 0 {
+		return s
+	}
+	b.WriteString(s[cur:])
+	return b.String()
 }
 
 // String redacts text as it is.
 func (r *Redactor) String(s string) string {
-	return redactShapes(r.r.Replace(s), r.shapes)
+	return redactShapes(r.replace(s), r.shapes)
 }
 
 // XML redacts what a reader of an XML message sees: character references
