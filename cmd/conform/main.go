@@ -75,7 +75,11 @@ func realMain() int {
 	// SIGINT and SIGTERM end every command gracefully.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	// Every command prints through a console that redacts tokens by shape
+	// and what the command registers (its credentials) line by line.
+	stdout, stderr := cli.Console(os.Stdout), cli.Console(os.Stderr)
+	defer cli.Flush(stdout, stderr)
+	return run(ctx, os.Args[1:], stdout, stderr)
 }
 
 type multi []string

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"github.com/conform-dev/conform/internal/clientcert"
+	"github.com/conform-dev/conform/internal/netserver"
 	"github.com/conform-dev/conform/internal/report"
+	"github.com/conform-dev/conform/internal/soap"
 	"io"
 	"net"
 	"net/http"
@@ -55,6 +57,18 @@ func ParseUsers(pairs []string) (map[string]string, error) {
 // then shuts down gracefully.
 func Mock(ctx context.Context, o MockOptions, stdout, stderr io.Writer) int {
 	users, err := ParseUsers(o.Users)
+	// What the mock prints passes through the redaction of its users'
+	// passwords and its application token (and the token shapes); a
+	// client's own credentials are redacted in each log line besides.
+	known := []string{o.AppToken}
+	for _, pw := range users {
+		known = append(known, pw)
+	}
+	red := netserver.NewRedactor(known...)
+	stdout, flushOut := Protect(stdout, func() *soap.Redactor { return red })
+	defer flushOut()
+	stderr, flushErr := Protect(stderr, func() *soap.Redactor { return red })
+	defer flushErr()
 	if err != nil {
 		fmt.Fprintf(stderr, "conform mock: %v\n", err)
 		return ExitUsage

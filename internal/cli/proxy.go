@@ -61,6 +61,13 @@ func Proxy(ctx context.Context, o ProxyOptions, stdout, stderr io.Writer) int {
 		},
 	}
 	rec := clientcert.New(p, set)
+	// What the proxy prints passes through the redaction of every
+	// credential the traffic carried.
+	stdout, flushOut := Protect(stdout, rec.Redactor)
+	defer flushOut()
+	stderr, flushErr := Protect(stderr, rec.Redactor)
+	defer flushErr()
+	say = func(format string, args ...any) { fmt.Fprintf(stderr, "conform proxy: "+format+"\n", args...) }
 	target := fmt.Sprintf("a client through conform proxy to %s", u.Redacted())
 	return serveAndReport(ctx, "proxy", o.Listen, rec, set, target, u.Redacted(), o.Reports, o.Output, o.Duration, stdout, stderr, func(base string) {
 		say("listening on %s, forwarding to %s; point your client's endpoint at %s/Remote/Services88/<Agent>.svc; stop with Ctrl-C", base, u.Redacted(), base)

@@ -107,6 +107,20 @@ func (o *RunOptions) fromEnv() {
 // Run runs `conform run`.
 func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	o.fromEnv()
+	// Everything printed passes through the run's redaction: the secrets
+	// given, and every credential the engine learns once it exists.
+	var eng *engine.Engine
+	given := netserver.NewRedactor(o.Ticket, o.Password, o.AppToken)
+	red := func() *soap.Redactor {
+		if eng != nil {
+			return eng.Redactor()
+		}
+		return given
+	}
+	stdout, flushOut := Protect(stdout, red)
+	defer flushOut()
+	stderr, flushErr := Protect(stderr, red)
+	defer flushErr()
 	say := func(format string, args ...any) { fmt.Fprintf(stderr, "conform run: "+format+"\n", args...) }
 	if o.Timeout <= 0 {
 		say("--timeout %s: want a positive duration, such as 30s", o.Timeout)
@@ -270,7 +284,6 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	}
 	ledger := &ledgerFile{path: filepath.Join(o.Reports, LedgerFile), runID: runID}
 	defer ledger.close()
-	var eng *engine.Engine
 	eng, err = engine.New(engine.Config{Endpoint: o.Endpoint, Ticket: o.Ticket, AppToken: appToken, Timeout: o.Timeout, Contracts: set, HTTP: hc,
 		RunID: runID, Guard: guard, Ledger: func(r results.Record) { ledger.add(r, eng.Redactor()) }})
 	if err != nil {
