@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/conform-dev/conform/internal/contracts"
@@ -72,33 +73,58 @@ type DriftCheck struct {
 // to ?wsdl, which stacks other than WCF serve) and compares it with the
 // pinned one: a warning, never a failure.
 func liveDrift(ctx context.Context, hc *http.Client, endpoint string, timeout time.Duration, set *contracts.Set, agents []string) map[string]DriftCheck {
+	// One budget for the whole check, as for one call: --timeout (and the
+	// run's --deadline, through ctx), with the agents fetched side by side,
+	// so an install that hangs or drips its WSDLs holds the run --timeout
+	// at most, not --timeout per agent and query.
+	dctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	out := map[string]DriftCheck{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4) // as many at once as a run's cases against an install
 	for _, svc := range agents {
 		if set.Origins[svc] == contracts.OriginLive {
 			continue // it is the live WSDL
 		}
-		base := netserver.AgentURL(endpoint, svc)
-		var why []string
-		for _, q := range []string{"?singleWsdl", "?wsdl"} {
-			data, err := fetchWSDL(ctx, hc, base+q, timeout)
-			if err != nil {
-				why = append(why, q+": "+err.Error())
-				continue
-			}
-			_, diff, err := driftFrom(set, base+q, data)
-			if err != nil {
-				why = append(why, q+": the WSDL cannot be read: "+err.Error())
-				continue
-			}
-			out[svc] = DriftCheck{Source: base + q, Diff: diff}
-			why = nil
+		wg.Add(1)
+		go func(svc string) {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			d := driftOf(dctx, hc, endpoint, timeout, set, svc)
+			mu.Lock()
+			out[svc] = d
+			mu.Unlock()
+		}(svc)
+	}
+	wg.Wait()
+	return out
+}
+
+// driftOf compares one agent's live WSDL (?singleWsdl, else ?wsdl) with
+// the contract.
+func driftOf(ctx context.Context, hc *http.Client, endpoint string, timeout time.Duration, set *contracts.Set, svc string) DriftCheck {
+	base := netserver.AgentURL(endpoint, svc)
+	var why []string
+	for _, q := range []string{"?singleWsdl", "?wsdl"} {
+		if ctx.Err() != nil {
+			why = append(why, fmt.Sprintf("%s: not fetched: the WSDLs were not served within --timeout (%s)", q, timeout))
 			break
 		}
-		if why != nil {
-			out[svc] = DriftCheck{NotCompared: strings.Join(why, "; ")}
+		data, err := fetchWSDL(ctx, hc, base+q, timeout)
+		if err != nil {
+			why = append(why, q+": "+err.Error())
+			continue
 		}
+		_, diff, err := driftFrom(set, base+q, data)
+		if err != nil {
+			why = append(why, q+": the WSDL cannot be read: "+err.Error())
+			continue
+		}
+		return DriftCheck{Source: base + q, Diff: diff}
 	}
-	return out
+	return DriftCheck{NotCompared: strings.Join(why, "; ")}
 }
 
 // fetchWSDL GETs a WSDL, at most maxWSDL bytes, within timeout.

@@ -361,7 +361,14 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	if len(agents) > 0 && !all {
 		tested = sortedAgents(agents)
 	}
-	checked := liveDrift(ctx, hc, o.Endpoint, o.Timeout, set, tested)
+	// --deadline bounds the whole run from here on: the WSDL fetches too.
+	runCtx := ctx
+	if o.Deadline > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithTimeout(ctx, o.Deadline)
+		defer cancel()
+	}
+	checked := liveDrift(runCtx, hc, o.Endpoint, o.Timeout, set, tested)
 	drift, notCompared := map[string][]string{}, map[string]string{}
 	for _, svc := range tested {
 		d := checked[svc]
@@ -381,12 +388,6 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		parallel = DefaultParallel(live)
 	}
 	selected := pl.Cases()
-	runCtx := ctx
-	if o.Deadline > 0 {
-		var cancel context.CancelFunc
-		runCtx, cancel = context.WithTimeout(ctx, o.Deadline)
-		defer cancel()
-	}
 	// Progress: a line per case as it ends, counted; --quiet keeps only
 	// failures and errors. The engine calls this one case at a time.
 	done, width := 0, len(fmt.Sprint(len(selected)))

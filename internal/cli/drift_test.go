@@ -1,0 +1,56 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/conform-dev/conform/internal/cli"
+	"github.com/conform-dev/conform/internal/mock"
+)
+
+// An install that hangs on its WSDLs (or drips them) holds the run for
+// --timeout at most, not --timeout per agent and query (it was 60 s at
+// --timeout 5s): the drift check has one budget, and says why it did not
+// compare.
+func TestWSDLFetchHonoursTimeout(t *testing.T) {
+	m := mock.MustNew(mock.Options{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			// Drip: a byte now and then until the client gives up.
+			w.Header().Set("Content-Type", "text/xml")
+			for r.Context().Err() == nil {
+				w.Write([]byte(" "))
+				w.(http.Flusher).Flush()
+				select {
+				case <-r.Context().Done():
+				case <-time.After(50 * time.Millisecond):
+				}
+			}
+			return
+		}
+		m.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	o := liveOptions(srv.URL, t.TempDir())
+	o.Timeout, o.Ops = 400*time.Millisecond, "User.IsNickNameUnique"
+	var out, errs bytes.Buffer
+	start := time.Now()
+	code := cli.Run(context.Background(), o, &out, &errs)
+	took := time.Since(start)
+	if code != cli.ExitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errs.String())
+	}
+	// Six agents, two queries each: 4.8 s if every fetch waited its own
+	// --timeout; one budget is 0.4 s (the rest of the run is fast).
+	if took > 3*time.Second {
+		t.Errorf("the run took %v at --timeout %v: the WSDL fetches do not share one budget", took, o.Timeout)
+	}
+	if n := strings.Count(errs.String(), "was not compared"); n != 6 {
+		t.Errorf("%d agents not compared, want 6:\n%s", n, errs.String())
+	}
+}
