@@ -98,8 +98,8 @@ var Catalog = []Check{
 		Description: "The message contains no processing instruction (the XML declaration is none).",
 		Source:      "SOAP 1.1 §3; WS-I Basic Profile 1.1 R1009"},
 	{ID: XMLEncoding, Severity: Must, Scope: ScopeMessage, Since: "0.1.0",
-		Description: "The message is serialized as UTF-8 or UTF-16.",
-		Source:      "WS-I Basic Profile 1.1 R1012",
+		Description: "The message is serialized as UTF-8 or UTF-16, and in the encoding its XML declaration names, when it names one.",
+		Source:      "WS-I Basic Profile 1.1 R1012; XML 1.0 §4.3.3 (an entity presented in another encoding than its declaration names is a fatal error; WCF's reader refuses it as an encoding mismatch)",
 		Allowances: []Allowance{
 			{"UTF-16, little- or big-endian, with a byte order mark, or without one when the XML declaration's bytes or the Content-Type charset name it", "WS-I Basic Profile 1.1 R1012; XML 1.0 Appendix F; WCF's textMessageEncoding can send UTF-16"},
 		}},

@@ -64,6 +64,26 @@ func Detect(data []byte, charset string) string {
 	return UTF8
 }
 
+// IsUTF16Name tells whether an encoding name names UTF-16 (any case).
+func IsUTF16Name(name string) bool {
+	switch strings.ToUpper(name) {
+	case "UTF-16", "UTF-16LE", "UTF-16BE":
+		return true
+	}
+	return false
+}
+
+// detectedBy says what told Detect the encoding.
+func detectedBy(data []byte, charset string) string {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		return "byte order mark"
+	case bytes.HasPrefix(data, []byte{0x3C, 0x00, 0x3F, 0x00}), bytes.HasPrefix(data, []byte{0x00, 0x3C, 0x00, 0x3F}):
+		return "first bytes, UTF-16 without a byte order mark"
+	}
+	return "Content-Type charset " + charset
+}
+
 // xmlDecl matches the XML declaration's encoding pseudo-attribute.
 var xmlDecl = regexp.MustCompile(`^(<\?xml[^>]*?\sencoding\s*=\s*)(["'])[A-Za-z0-9._-]*(["'])`)
 
@@ -111,6 +131,11 @@ func Decode(data []byte, charset string) ([]byte, string, error) {
 		out = utf8.AppendRune(out, r)
 	}
 	if m := xmlDecl.FindSubmatchIndex(out); m != nil {
+		// A declaration that names another encoding than the bytes are in
+		// is a fatal error (XML 1.0 §4.3.3), and WCF's reader refuses it.
+		if declared := string(out[m[3]+1 : m[1]-1]); !IsUTF16Name(declared) {
+			return nil, enc, fmt.Errorf("%w: the XML declaration names encoding %q, but the message is %s (by its %s); an entity in another encoding than its declaration names is a fatal error (XML 1.0 §4.3.3)", ErrEncoding, declared, enc, detectedBy(data, charset))
+		}
 		// Say what the bytes now are; the declaration is ASCII, so indices hold.
 		fixed := make([]byte, 0, len(out))
 		fixed = append(fixed, out[:m[3]]...)
