@@ -391,7 +391,14 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	// Progress: a line per case as it ends, counted; --quiet keeps only
 	// failures and errors. The engine calls this one case at a time.
 	done, width := 0, len(fmt.Sprint(len(selected)))
+	// Each case's evidence goes to disk as the case ends, and its messages
+	// leave memory (report.Writer.Stream).
+	w := &report.Writer{Dir: o.Reports, Redactor: eng.Redactor, Output: o.Output}
+	var streamErr error
 	progress := func(r results.Case) {
+		if err := w.Stream(&r); err != nil && streamErr == nil {
+			streamErr = err
+		}
 		done++
 		line := ""
 		switch {
@@ -432,7 +439,11 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 			m.Contracts[agent] = origin
 		}
 	}
-	w := &report.Writer{Dir: o.Reports, Redactor: eng.Redactor, Manifest: m, Output: o.Output}
+	if streamErr != nil {
+		say("cannot write the evidence: %v", streamErr)
+		return ExitInfra
+	}
+	w.Manifest = m
 	sum, err := w.Write(res)
 	if err != nil {
 		say("cannot write the reports: %v", err)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/conform-dev/conform/internal/results"
@@ -22,6 +23,129 @@ type Writer struct {
 	Redactor func() *soap.Redactor
 
 	staging string // evidence folder being written
+
+	mu       sync.Mutex
+	streamed map[string]*streamedCase // Operation + "\x00" + Name → the case as Stream built it
+}
+
+// streamedCase is a case whose evidence Stream wrote as it ended.
+type streamedCase struct {
+	c     Case
+	red   *soap.Redactor // the redactor it was redacted with
+	files []string       // its evidence files
+	dup   bool           // two cases of the run share its name: build it again in Write
+}
+
+// Stream writes a case's evidence as soon as the case ends and drops the
+// messages the result holds (its exchanges keep URL, status and type), so
+// that a run's memory does not grow with the number of large answers.
+// Write then uses what Stream built; if the run learned a credential after
+// it (the redactor changed), the case's evidence and text are redacted
+// again. The caller hands each case once; Stream is safe for concurrent use.
+func (w *Writer) Stream(res *results.Case) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.begin(); err != nil {
+		return err
+	}
+	key := res.Operation + "\x00" + res.Name
+	if prev := w.streamed[key]; prev != nil {
+		prev.dup = true
+		return nil // kept whole: Write builds both from the results
+	}
+	red := w.Redactor()
+	c, err := w.caseOf(res)
+	if err != nil {
+		return err
+	}
+	sc := &streamedCase{c: c, red: red}
+	for _, st := range c.Steps {
+		sc.files = append(sc.files, st.Evidence...)
+	}
+	w.streamed[key] = sc
+	for i := range res.Steps {
+		if ex := res.Steps[i].Exchange; ex != nil {
+			ex.Request, ex.Response = "", ""
+		}
+	}
+	return nil
+}
+
+// begin prepares the staging folder, once per run.
+func (w *Writer) begin() error {
+	if w.streamed != nil {
+		return nil
+	}
+	if err := os.MkdirAll(w.Dir, 0o755); err != nil {
+		return fmt.Errorf("reports folder %s: %w", w.Dir, err)
+	}
+	// Evidence is rewritten whole (stale files of an earlier run would lie),
+	// into a staging folder that replaces the old one only once complete.
+	w.staging = filepath.Join(w.Dir, fmt.Sprintf(".evidence-%d", os.Getpid()))
+	if err := os.RemoveAll(w.staging); err != nil {
+		return err
+	}
+	w.streamed = map[string]*streamedCase{}
+	return nil
+}
+
+// streamedOf is the case Stream built for a result, redacted again if the
+// run's redactor changed since; nil when the case was not streamed.
+func (w *Writer) streamedOf(res *results.Case) (*Case, error) {
+	sc := w.streamed[res.Operation+"\x00"+res.Name]
+	if sc == nil || sc.dup {
+		return nil, nil
+	}
+	red := w.Redactor()
+	if red == sc.red {
+		return &sc.c, nil
+	}
+	for _, f := range sc.files {
+		data, err := os.ReadFile(w.stagingPath(f))
+		if err != nil {
+			return nil, err
+		}
+		if out := red.String(string(data)); out != string(data) {
+			if err := os.WriteFile(w.stagingPath(f), []byte(out), 0o644); err != nil {
+				return nil, err
+			}
+		}
+	}
+	c := sc.c
+	c.SkipReason = red.String(c.SkipReason)
+	steps := make([]Step, len(c.Steps))
+	for i, st := range c.Steps {
+		results := make([]Result, len(st.Results))
+		for j, r := range st.Results {
+			r.Message, r.Detail, r.Path = red.String(r.Message), red.String(r.Detail), red.String(r.Path)
+			results[j] = r
+		}
+		st.Results = results
+		if st.Exchange != nil {
+			ex := *st.Exchange
+			ex.URL, ex.ContentType, ex.Request, ex.Response = red.String(ex.URL), red.String(ex.ContentType), red.String(ex.Request), red.String(ex.Response)
+			st.Exchange = &ex
+		}
+		steps[i] = st
+	}
+	c.Steps = steps
+	records := make([]results.Record, len(c.Records))
+	for i, rec := range c.Records {
+		records[i] = RedactRecord(rec, red)
+	}
+	c.Records = records
+	return &c, nil
+}
+
+// stagingPath is where an evidence file (named by its final, absolute
+// path) is while the run writes it.
+func (w *Writer) stagingPath(final string) string {
+	reports, _ := filepath.Abs(w.Dir)
+	rel, err := filepath.Rel(filepath.Join(reports, "evidence"), final)
+	if err != nil {
+		return final
+	}
+	return filepath.Join(w.staging, rel)
 }
 
 func (w *Writer) redact(s string) string { return w.Redactor().String(s) }
@@ -33,13 +157,9 @@ func (w *Writer) redactXML(s string) string { return w.Redactor().XML(s) }
 // given), writes the evidence, summary.json, junit.xml and report.html, and
 // returns the Summary. Everything a peer sent is redacted on the way.
 func (w *Writer) Write(cases []results.Case) (*Summary, error) {
-	if err := os.MkdirAll(w.Dir, 0o755); err != nil {
-		return nil, fmt.Errorf("reports folder %s: %w", w.Dir, err)
-	}
-	// Evidence is rewritten whole (stale files of an earlier run would lie),
-	// into a staging folder that replaces the old one only once complete.
-	w.staging = filepath.Join(w.Dir, fmt.Sprintf(".evidence-%d", os.Getpid()))
-	if err := os.RemoveAll(w.staging); err != nil {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.begin(); err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(w.staging)
@@ -62,6 +182,14 @@ func (w *Writer) Write(cases []results.Case) (*Summary, error) {
 	}
 	s := &Summary{Format: Format, Version: Version, Runs: []Manifest{m}, Strictness: Strictness()}
 	for i := range cases {
+		sc, err := w.streamedOf(&cases[i])
+		if err != nil {
+			return nil, err
+		}
+		if sc != nil {
+			s.Cases = append(s.Cases, *sc)
+			continue
+		}
 		c, err := w.caseOf(&cases[i])
 		if err != nil {
 			return nil, err

@@ -1,0 +1,59 @@
+package report_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/conform-dev/conform/internal/netserver"
+	"github.com/conform-dev/conform/internal/report"
+	"github.com/conform-dev/conform/internal/results"
+	"github.com/conform-dev/conform/internal/soap"
+)
+
+// Stream writes a case's evidence when it ends and lets its messages go;
+// Write uses what it built. A credential the run learns after a case was
+// streamed is still redacted in that case's evidence and text.
+func TestStreamedEvidence(t *testing.T) {
+	const late = "a-token-learned-later"
+	body := strings.Repeat("x", 1<<20) + late
+	res := results.Case{Operation: "User.GetExternalTokens", Name: "round trip", Status: results.Failed, Steps: []results.Step{{Name: "get", Call: "User.GetExternalTokens",
+		Exchange: &results.Exchange{URL: "http://x", Request: "<r/>", Response: body, Status: 200},
+		Checks:   []results.Check{{ID: "EXP-VALUE", Status: results.Failed, Message: "Response is " + late}}}}}
+	red := netserver.NewRedactor()
+	dir := t.TempDir()
+	w := &report.Writer{Dir: dir, Redactor: func() *soap.Redactor { return red }}
+	kept := res // what RunAll keeps: it shares the exchange
+	if err := w.Stream(&res); err != nil {
+		t.Fatal(err)
+	}
+	if kept.Steps[0].Exchange.Response != "" {
+		t.Error("the streamed case still holds its response in memory")
+	}
+	red = netserver.NewRedactor(late) // learned by a later case
+	sum, err := w.Write([]results.Case{kept})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Cases) != 1 || len(sum.Cases[0].Steps[0].Evidence) != 3 {
+		t.Fatalf("summary: %+v", sum.Cases)
+	}
+	if strings.Contains(sum.Cases[0].Steps[0].Results[0].Message, late) {
+		t.Errorf("the message keeps the credential: %s", sum.Cases[0].Steps[0].Results[0].Message)
+	}
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, _ := os.ReadFile(p)
+		if strings.Contains(string(data), late) {
+			t.Errorf("%s keeps the credential learned later", p)
+		}
+		return nil
+	})
+	resp, err := os.ReadFile(sum.Cases[0].Steps[0].Evidence[1])
+	if err != nil || len(resp) < 1<<20 {
+		t.Errorf("the response evidence: %d bytes, %v", len(resp), err)
+	}
+}
