@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/conform-dev/conform/internal/contracts"
@@ -74,31 +73,18 @@ type DriftCheck struct {
 // pinned one: a warning, never a failure.
 func liveDrift(ctx context.Context, hc *http.Client, endpoint string, timeout time.Duration, set *contracts.Set, agents []string) map[string]DriftCheck {
 	// One budget for the whole check, as for one call: --timeout (and the
-	// run's --deadline, through ctx), with the agents fetched side by side,
-	// so an install that hangs or drips its WSDLs holds the run --timeout
-	// at most, not --timeout per agent and query.
+	// run's --deadline, through ctx), so an install that hangs or drips its
+	// WSDLs holds the run --timeout at most, not --timeout per agent and
+	// query. One WSDL at a time: a hostile one is held in memory alone.
 	dctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	out := map[string]DriftCheck{}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 4) // as many at once as a run's cases against an install
 	for _, svc := range agents {
 		if set.Origins[svc] == contracts.OriginLive {
 			continue // it is the live WSDL
 		}
-		wg.Add(1)
-		go func(svc string) {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			d := driftOf(dctx, hc, endpoint, timeout, set, svc)
-			mu.Lock()
-			out[svc] = d
-			mu.Unlock()
-		}(svc)
+		out[svc] = driftOf(dctx, hc, endpoint, timeout, set, svc)
 	}
-	wg.Wait()
 	return out
 }
 

@@ -5,11 +5,15 @@
 package contract
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/xml"
+	"errors"
 	"fmt"
 	"github.com/conform-dev/conform/internal/xmltree"
+	"io"
 	"io/fs"
 	"strings"
 )
@@ -150,6 +154,12 @@ func FromWSDL(source string, data []byte) (*Contract, error) {
 }
 
 func parse(source string, data []byte) (*Contract, *xmltree.Node, error) {
+	// The root first, from a stream: what is not a WSDL (an install that
+	// answers ?singleWsdl with a SOAP message, or anything else) is refused
+	// before a tree of it is built.
+	if name, line, ok := rootOf(data); ok && (name.Space != NSWSDL || name.Local != "definitions") {
+		return nil, nil, srcErr(source, line, fmt.Sprintf("root element is {%s}%s, not a WSDL 1.1 wsdl:definitions", name.Space, name.Local))
+	}
 	root, err := xmltree.Parse(source, data)
 	if err != nil {
 		return nil, nil, err
@@ -335,4 +345,37 @@ func srcErr(source string, line int, msg string) error {
 func resolve(n *xmltree.Node, v string) (QName, error) {
 	ns, local, err := n.Resolve(v)
 	return QName{Namespace: ns, Name: local}, err
+}
+
+// rootOf reads the name and line of a document's root element without
+// building a tree; ok is false when it cannot tell (a DOCTYPE, an error:
+// the full parse says what is wrong).
+func rootOf(data []byte) (xml.Name, int, bool) {
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.Strict = true
+	dec.CharsetReader = func(string, io.Reader) (io.Reader, error) { return nil, errors.New("not UTF-8") }
+	for {
+		off := dec.InputOffset()
+		tok, err := dec.RawToken()
+		if err != nil {
+			return xml.Name{}, 0, false
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			name := t.Name
+			// RawToken leaves prefixes unresolved: resolve the root's own.
+			space := ""
+			for _, a := range t.Attr {
+				if (name.Space == "" && a.Name.Space == "" && a.Name.Local == "xmlns") || (a.Name.Space == "xmlns" && a.Name.Local == name.Space) {
+					space = a.Value
+				}
+			}
+			if name.Space != "" && space == "" {
+				return xml.Name{}, 0, false // a prefix declared nowhere: the full parse says so
+			}
+			return xml.Name{Space: space, Local: name.Local}, 1 + bytes.Count(data[:off], []byte("\n")), true
+		case xml.Directive:
+			return xml.Name{}, 0, false
+		}
+	}
 }

@@ -224,7 +224,7 @@ type Doc struct {
 // and cgo calls land on any thread, so a large tree freed in one arena is
 // not reused by the next parse in another: without a trim, a run of large
 // answers piles up resident memory.
-const trimAbove = 1 << 20
+const trimAbove = 256 << 10
 
 // Free releases the document; calling it again does nothing.
 func (d *Doc) Free() {
