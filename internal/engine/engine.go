@@ -12,7 +12,6 @@ import (
 	"github.com/conform-dev/conform/internal/netserver"
 	"mime"
 	"net/http"
-	"regexp"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -497,7 +496,7 @@ func (e *Engine) values(st *fixture.Step, msg *soap.Message, succeeded bool, var
 		add(checks.ExpValue, results.NotApplicable, "values are expected of a successful answer only, and this call did not succeed", "")
 		return
 	}
-	var problems, held []string
+	var problems, should, held []string
 	names := make([]string, 0, len(st.Capture))
 	for n := range st.Capture {
 		names = append(names, n)
@@ -512,65 +511,84 @@ func (e *Engine) values(st *fixture.Step, msg *soap.Message, succeeded bool, var
 		vars[name] = *v
 	}
 	for _, x := range st.Expect.Values {
-		node := msg.Body.At(strings.Split(x.Path, "/")...)
-		v := node.Value()
-		show := func() string {
-			switch {
-			case node == nil:
-				return "absent"
-			case v == nil:
-				return "nil"
-			}
-			return quoted(*v)
-		}
+		problem, ok := e.value(x, msg, vars)
 		switch {
-		case x.Equals != nil:
-			want := fixture.Expand(*x.Equals, vars)
-			if x.Boolean {
-				got, want2 := node.BoolValue(), &soap.Node{Text: want}
-				if w := want2.BoolValue(); got == nil || w == nil || *got != *w {
-					problems = append(problems, fmt.Sprintf("%s is %s; expected the xs:boolean %s", x.Path, show(), quoted(want)))
-				}
-				continue
-			}
-			if v == nil || *v != want {
-				problems = append(problems, fmt.Sprintf("%s is %s; expected %s", x.Path, show(), quoted(want)))
-			} else {
+		case ok:
+			if x.Equals != nil && !x.Boolean {
 				// Shown as the reports show it: a credential by its mark,
 				// the same mark as in the request that saved it.
-				held = append(held, fmt.Sprintf("%s equals %s", x.Path, quoted(want)))
+				held = append(held, fmt.Sprintf("%s equals %s", x.Path, quoted(fixture.Expand(*x.Equals, vars))))
 			}
-		case x.Pattern != "":
-			if v == nil || !regexp.MustCompile(x.Pattern).MatchString(*v) {
-				problems = append(problems, fmt.Sprintf("%s is %s; expected a match of %s", x.Path, show(), x.Pattern))
+		case x.Severity == fixture.SeverityShould || (x.Severity == "" && st.Expect.Severity == fixture.SeverityShould):
+			why := x.Why
+			if why == "" {
+				why = st.Expect.Why
 			}
-		case x.Nil:
-			if node == nil || !node.Nil() {
-				problems = append(problems, fmt.Sprintf("%s is %s; expected nil", x.Path, show()))
-			}
-		case x.NilOrAbsent:
-			if v != nil {
-				problems = append(problems, fmt.Sprintf("%s is %s; expected nil or absent", x.Path, show()))
-			}
-		case x.NotEmpty:
-			if v == nil || strings.TrimSpace(*v) == "" {
-				problems = append(problems, fmt.Sprintf("%s is %s; expected a value", x.Path, show()))
-			}
+			should = append(should, problem+" (a SHOULD, not a contract failure: "+why+")")
+		default:
+			problems = append(problems, problem)
 		}
 	}
-	if len(problems) == 0 {
+	switch {
+	case len(problems) > 0:
+		// Every problem is named, the SHOULD ones after the MUST ones.
+		add(checks.ExpValue, results.Failed, problems[0]+more(len(problems)+len(should)), strings.Join(append(problems, should...), "\n"))
+	case len(should) > 0:
+		add(checks.ExpValue, results.Warning, should[0]+more(len(should)), strings.Join(should, "\n"))
+	default:
 		msg := fmt.Sprintf("%d expected values, %d captures", len(st.Expect.Values), len(st.Capture))
 		if len(held) > 0 {
 			msg += ": " + strings.Join(held, "; ")
 		}
 		add(checks.ExpValue, results.Passed, msg, "")
-		return
 	}
-	if st.Expect.Severity == fixture.SeverityShould {
-		add(checks.ExpValue, results.Warning, problems[0]+more(len(problems))+" (a SHOULD, not a contract failure: "+st.Expect.Why+")", strings.Join(problems, "\n"))
-		return
+}
+
+// value checks one expected value; it says what is wrong when it does not
+// hold.
+func (e *Engine) value(x fixture.Value, msg *soap.Message, vars map[string]string) (string, bool) {
+	node := msg.Body.At(strings.Split(x.Path, "/")...)
+	v := node.Value()
+	show := func() string {
+		switch {
+		case node == nil:
+			return "absent"
+		case v == nil:
+			return "nil"
+		}
+		return quoted(*v)
 	}
-	add(checks.ExpValue, results.Failed, problems[0]+more(len(problems)), strings.Join(problems, "\n"))
+	switch {
+	case x.Equals != nil:
+		want := fixture.Expand(*x.Equals, vars)
+		if x.Boolean {
+			got, want2 := node.BoolValue(), &soap.Node{Text: want}
+			if w := want2.BoolValue(); got == nil || w == nil || *got != *w {
+				return fmt.Sprintf("%s is %s; expected the xs:boolean %s", x.Path, show(), quoted(want)), false
+			}
+			return "", true
+		}
+		if v == nil || *v != want {
+			return fmt.Sprintf("%s is %s; expected %s", x.Path, show(), quoted(want)), false
+		}
+	case x.Pattern != "":
+		if v == nil || !x.Compiled().MatchString(*v) {
+			return fmt.Sprintf("%s is %s; expected a match of %s", x.Path, show(), x.Pattern), false
+		}
+	case x.Nil:
+		if node == nil || !node.Nil() {
+			return fmt.Sprintf("%s is %s; expected nil", x.Path, show()), false
+		}
+	case x.NilOrAbsent:
+		if v != nil {
+			return fmt.Sprintf("%s is %s; expected nil or absent", x.Path, show()), false
+		}
+	case x.NotEmpty:
+		if v == nil || strings.TrimSpace(*v) == "" {
+			return fmt.Sprintf("%s is %s; expected a value", x.Path, show()), false
+		}
+	}
+	return "", true
 }
 
 func oneLine(f validate.Finding) string {
