@@ -11,7 +11,7 @@ import (
 )
 
 // Every step a client script takes (testdata/*/client.*), in order.
-var clientSteps = []string{"login", "GetAccessToken", "round trip, XML-special", "round trip, non-ASCII", "round trip, CR/LF/TAB", "round trip, edge spaces", "unknown key"}
+var clientSteps = []string{"login", "GetAccessToken", "round trip, XML-special", "round trip, non-ASCII", "round trip, CR/LF/TAB", "round trip, edge spaces", "unknown key", "CustomObject round trip"}
 
 // Mainstream clients with default settings complete every step against
 // conform mock, and every value comes back exact. What they leave out

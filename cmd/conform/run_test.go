@@ -627,8 +627,10 @@ var _ = Describe("conform run", func() {
 		code, out, errs := conformProcess(nil, "run", "--endpoint", srv.URL, "--user", mock.DefaultUser, "--password", mock.DefaultPassword,
 			"--ops", "User.GetAccessToken", "--ops", "User.SaveUser", "--reports", GinkgoT().TempDir())
 		Expect(code).To(Equal(0), out+errs)
-		Expect(out).To(ContainSubstring("conform run: 9 cases"))
-		Expect(out).To(ContainSubstring("CONFORMANT, with 1 of 9 cases skipped: 1 mutating generated request: " + plan.WhySample + "\n"))
+		Expect(out).To(ContainSubstring("conform run: 10 cases"))
+		Expect(out).To(ContainSubstring("CONFORMANT, with 2 of 10 cases skipped: "))
+		Expect(out).To(ContainSubstring("1 mutating generated request: " + plan.WhySample))
+		Expect(out).To(ContainSubstring("1 destructive life cycle: " + plan.WhyMockOnly))
 	})
 
 	It("refuses stray arguments and unknown flags with exit 2, naming them", func() {

@@ -7,7 +7,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/conform-dev/conform/fixtures"
 	"github.com/conform-dev/conform/internal/contracts"
+	"github.com/conform-dev/conform/internal/family"
 	"github.com/conform-dev/conform/internal/soap"
 	"io"
 	"net/http"
@@ -233,6 +235,32 @@ func Ops(services, contractDirs []string, stdout, stderr io.Writer) int {
 		}
 		for _, op := range c.Operations {
 			fmt.Fprintf(stdout, "%s.%s\t%s → %s\n", c.Service, op.Name, op.Input.Body.Name, op.Output.Body.Name)
+		}
+	}
+	// The entity families each loaded agent's life-cycle cases come from.
+	tables, err := family.Load(fixtures.FS, family.Dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "conform ops: %v\n", err)
+		return ExitUsage
+	}
+	for _, c := range v.Contracts() {
+		if len(want) > 0 && !want[c.Service] {
+			continue
+		}
+		fams, reviewed := tables.Of(c.Service, c, set.Model(c.Service))
+		for _, f := range fams {
+			chain := []string{f.Save.Op, f.Get.Op, f.Delete.Op}
+			if f.CreateDefault != "" {
+				chain = append([]string{f.CreateDefault}, chain...)
+			}
+			how := "reviewed (fixtures/families/" + c.Service + ".yaml)"
+			if !reviewed {
+				how = "derived, not reviewed: its life cycle runs only at the disposable-install tier"
+			}
+			if f.Live != nil && !*f.Live {
+				how += "; not against an install: " + f.Why
+			}
+			fmt.Fprintf(stdout, "family %s.%s\tkey %s: %s; %s\n", c.Service, f.Entity, f.Key, strings.Join(chain, " → "), how)
 		}
 	}
 	return ExitOK

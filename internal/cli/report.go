@@ -10,7 +10,6 @@ import (
 
 	"github.com/conform-dev/conform/fixtures"
 	"github.com/conform-dev/conform/internal/report"
-	"github.com/conform-dev/conform/internal/safety"
 )
 
 // Report runs `conform report SUMMARY.json [--out DIR]`: the HTML (and
@@ -76,10 +75,8 @@ func CheckManifest(path string, set *contracts.Set) ([]string, error) {
 	}
 	fix := map[string]string{}
 	hashFS(fixtures.FS, "fixtures/", fix)
-	for k, v := range fix {
-		if strings.HasPrefix(k, "fixtures/"+fixtures.CasesDir+"/") || strings.HasPrefix(k, "fixtures/"+safety.Dir+"/") {
-			have[k] = v
-		}
+	for k, v := range fix { // every file the catalog reads: cases, safety, families
+		have[k] = v
 	}
 	old := map[string]string{}
 	for k, v := range want.Schemas {

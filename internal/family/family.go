@@ -96,7 +96,7 @@ func Derive(c *contract.Contract, m *instance.Schema) []Family {
 				break
 			}
 		}
-		f.Text = textOf(m, t)
+		f.Text = textOf(m, t, context)
 		out = append(out, f)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Entity < out[j].Entity })
@@ -175,6 +175,16 @@ func particles(m *instance.Schema, t *instance.Type) []instance.Particle {
 	return out
 }
 
+// Elements are the names of an entity type's elements in schema order, its
+// bases' first: where a key the request left out goes.
+func Elements(m *instance.Schema, typeName contract.QName) []string {
+	var out []string
+	for _, p := range particles(m, m.Types[typeName]) {
+		out = append(out, p.Name.Name)
+	}
+	return out
+}
+
 // keyOf is the entity's key: <Type>Id, <Type without Entity>Id or Id, else
 // the first of its own integer elements whose name ends in Id.
 func keyOf(m *instance.Schema, t *instance.Type) string {
@@ -197,10 +207,10 @@ func keyOf(m *instance.Schema, t *instance.Type) string {
 	return ""
 }
 
-func textOf(m *instance.Schema, t *instance.Type) []string {
+func textOf(m *instance.Schema, t *instance.Type, context []string) []string {
 	var out []string
 	for _, p := range t.Seq {
-		if isString(p) {
+		if isString(p) && !contains(context, p.Name.Name) {
 			out = append(out, p.Name.Name)
 		}
 	}

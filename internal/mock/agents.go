@@ -50,6 +50,15 @@ type call struct {
 type handler func(c call) reply
 
 func (m *Mock) handlersFor(svc string) map[string]handler {
+	out := map[string]handler{}
+	for k, v := range m.seedHandlers(svc) {
+		out[k] = v
+	}
+	return out
+}
+
+// seedHandlers are the handlers of the seed operations.
+func (m *Mock) seedHandlers(svc string) map[string]handler {
 	switch svc {
 	case "SoPrincipal":
 		return map[string]handler{
@@ -64,9 +73,6 @@ func (m *Mock) handlersFor(svc string) map[string]handler {
 			"SaveExternalTokens":           m.saveExternalTokens,
 			"DecryptAndSaveExternalTokens": m.saveExternalTokens,
 			"GetExternalTokens":            m.getExternalTokens,
-			"SaveRoleEntity":               m.saveRoleEntity,
-			"GetRoleEntity":                m.getRoleEntity,
-			"DeleteRole":                   m.deleteRole,
 		}
 	}
 	return nil

@@ -28,6 +28,7 @@ import (
 	"github.com/conform-dev/conform/internal/checks"
 	"github.com/conform-dev/conform/internal/contract"
 	"github.com/conform-dev/conform/internal/contracts"
+	"github.com/conform-dev/conform/internal/family"
 	"github.com/conform-dev/conform/internal/instance"
 	"github.com/conform-dev/conform/internal/safety"
 	"github.com/conform-dev/conform/internal/soap"
@@ -128,9 +129,9 @@ type Mock struct {
 	tickets *store[session] // ticket → session
 	grants  *store[Grant]   // access token → grant
 	tokens  *store[Tokens]  // key → stored tokens
-	roles   *store[Role]    // role id → role
-	// lastRole is the last role id given out.
-	lastRole int
+	// entities are the records of every entity family, by
+	// "Agent.Entity" (family.Derive over the contracts served).
+	entities map[string]*entities
 
 	safety  *safety.Tables
 	writeMu sync.Mutex
@@ -199,13 +200,7 @@ func New(o Options) (*Mock, error) {
 	v := set.Validator
 	m := &Mock{opts: o, v: v, services: map[string]*service{},
 		tickets: newStore[session](o.MaxSessions, 0), grants: newStore[Grant](o.MaxSessions, 0),
-		tokens: newStore[Tokens](o.MaxStored, o.MaxStoredBytes), roles: newStore[Role](o.MaxStored, o.MaxStoredBytes)}
-	// An install has roles before anyone tests it: role 1 stands for them
-	// (a generated request's sample id names it), and new roles get ids
-	// after them.
-	admin, employee := "Administrator", "Employee"
-	m.roles.put("1", Role{ID: 1, Name: &admin, RoleType: &employee}, 64, time.Time{}, o.Now())
-	m.lastRole = 100
+		tokens: newStore[Tokens](o.MaxStored, o.MaxStoredBytes), entities: map[string]*entities{}}
 	if o.OnWrite != nil {
 		var err error
 		if m.safety, err = safety.Load(fixtures.FS, safety.Dir); err != nil {
@@ -228,6 +223,10 @@ func New(o Options) (*Mock, error) {
 			s.nilBody[op.Name] = nilResponse(s.model, op.Output.Body)
 		}
 		s.handlers = m.handlersFor(c.Service)
+		// Every entity family keeps what it is given.
+		if err := m.familiesFor(s, family.Derive(c, s.model)); err != nil {
+			return nil, fmt.Errorf("mock: %s: %w", c.Service, err)
+		}
 		m.services[strings.ToLower(c.Service)] = s
 	}
 	return m, nil

@@ -23,6 +23,8 @@ const (
 	WhyOwnData  = "it writes only to records it creates: runs at the own-data tier (--allow-mutations), which deletes them at the end"
 	WhySample   = "its sample identifiers may name existing records (id 1 is often the administrator): runs only at the disposable-install tier (--may-damage-install, for a throwaway install: it may damage data)"
 	WhyWrites   = "it writes to records it did not create: runs only at the disposable-install tier (--may-damage-install, for a throwaway install: it may damage data)"
+	WhyMockOnly = "runs only against the embedded mock and at the disposable-install tier (--may-damage-install, for a throwaway install: it may damage data): "
+	WhyDerived  = "its life cycle was derived from a contract no person reviewed (no fixtures/families table): runs only at the disposable-install tier (--may-damage-install, for a throwaway install: it may damage data)"
 )
 
 // Decide says why a case is not run at a tier ("" to run it). Against the
@@ -36,6 +38,10 @@ func Decide(c *fixture.Case, tier safety.Tier, live bool) string {
 		return "external case: " + WhyExternal
 	case tier == safety.TierDisposable:
 		return ""
+	case c.MockOnly != "":
+		return string(c.Safety) + " life cycle: " + WhyMockOnly + c.MockOnly
+	case c.Unreviewed:
+		return string(c.Safety) + " life cycle: " + WhyDerived
 	case c.OwnData && tier == safety.TierOwnData:
 		return ""
 	case c.OwnData:

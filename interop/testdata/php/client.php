@@ -30,13 +30,15 @@ function client($agent) {
 }
 $principal = client('SoPrincipal');
 $user = client('User');
+$custom = client('CustomObject');
 $ticket = null;
 
-function call($op, $params) {
+function call($op, $params, $agent = null) {
   global $user, $ticket;
-  $user->__setSoapHeaders([new SoapHeader(NS, 'Credentials', ['Ticket' => $ticket])]);
+  $agent = $agent ?? $user;
+  $agent->__setSoapHeaders([new SoapHeader(NS, 'Credentials', ['Ticket' => $ticket])]);
   $out = [];
-  $r = $user->__soapCall($op, [$params], null, null, $out);
+  $r = $agent->__soapCall($op, [$params], null, null, $out);
   return [$out['Succeeded'] ?? null, $r->Response ?? null];
 }
 
@@ -62,6 +64,18 @@ if (step('login', function () use ($principal, &$ticket) {
   step('unknown key', function () {
     [$ok, $got] = call('GetExternalTokens', ['Key' => 'no-such-key']);
     return [$ok === true && $got === null, 'Succeeded=' . var_export($ok, true) . ', Response=' . var_export($got, true)];
+  });
+  // A custom object of another agent than User, saved and read back exactly.
+  step('CustomObject round trip', function () use ($custom) {
+    $pairs = [['name', 'drill & <bit> ✓'], ['note', "line1\r\nline2"], ['empty', null]];
+    $row = ['DefinitionName' => 'y_equipment', 'Id' => 0, 'Values' => ['StringKeyValuePair' => array_map(fn($p) => ['Key' => $p[0], 'Value' => $p[1]], $pairs)]];
+    [$ok, $saved] = call('SaveCustomObject', ['DefinitionName' => 'y_equipment', 'Row' => $row], $custom);
+    if ($ok !== true || !$saved || !$saved->Id) return [false, 'SaveCustomObject: Succeeded=' . var_export($ok, true)];
+    [$ok, $got] = call('GetCustomObject', ['DefinitionName' => 'y_equipment', 'Id' => $saved->Id], $custom);
+    $list = $got->Values->StringKeyValuePair ?? [];
+    if (!is_array($list)) $list = [$list];
+    $back = array_map(fn($p) => [$p->Key, $p->Value ?? null], $list);
+    return [$ok === true && $got->Id === $saved->Id && $back === $pairs, "saved as {$saved->Id}, sent " . json_encode($pairs, JSON_UNESCAPED_UNICODE) . ', got ' . json_encode($back, JSON_UNESCAPED_UNICODE)];
   });
 }
 if ($invalid) {

@@ -44,6 +44,7 @@ class Agent:
 
 principal = Agent("SoPrincipal")
 user = Agent("User")
+custom = Agent("CustomObject")
 state = {}
 
 
@@ -54,9 +55,25 @@ def login():
     return body["AuthenticationSucceeded"] is True, "AuthenticationSucceeded=%s" % body["AuthenticationSucceeded"]
 
 
-def call(op, **kw):
-    r = getattr(user.service, op)(_soapheaders={"Credentials": {"Ticket": state["ticket"]}}, **kw)
+def call(op, agent=user, **kw):
+    r = getattr(agent.service, op)(_soapheaders={"Credentials": {"Ticket": state["ticket"]}}, **kw)
     return r["header"]["Succeeded"], r["body"]["Response"]
+
+
+# A custom object of another agent than User, saved and read back exactly.
+PAIRS = [("name", "drill & <bit> ✓"), ("note", "line1\r\nline2"), ("empty", None)]
+
+
+def custom_object():
+    row = {"DefinitionName": "y_equipment", "Id": 0,
+           "Values": {"StringKeyValuePair": [{"Key": k, "Value": v} for k, v in PAIRS]}}
+    ok, saved = call("SaveCustomObject", custom, DefinitionName="y_equipment", Row=row)
+    if ok is not True or not saved or not saved["Id"]:
+        return False, "SaveCustomObject: Succeeded=%s, Response=%r" % (ok, saved)
+    ok, got = call("GetCustomObject", custom, DefinitionName="y_equipment", Id=saved["Id"])
+    back = [(p["Key"], p["Value"]) for p in got["Values"]["StringKeyValuePair"]] if got else None
+    same = ok is True and got["Id"] == saved["Id"] and back == PAIRS
+    return same, "saved as %s, sent %r, got %r" % (saved["Id"], PAIRS, back)
 
 
 def access_token():
@@ -88,3 +105,4 @@ if step("login", login):
     for name, values in VALUES.items():
         step("round trip, " + name, round_trip(values))
     step("unknown key", unknown_key)
+    step("CustomObject round trip", custom_object)
