@@ -15,8 +15,11 @@ import (
 
 // FS is the schemas folder.
 //
-//go:embed soap */contract.json */*.xsd */service.wsdl
+//go:embed soap */contract.json */*.xsd */service.wsdl sha256.txt
 var FS embed.FS
+
+// SumsFile holds the sha256 of every other file of FS, for run manifests.
+const SumsFile = "sha256.txt"
 
 // Services are the service folders of FS, in the order operations are
 // looked up: User and SoPrincipal first (the seed agents), then the others

@@ -104,7 +104,7 @@ var _ = Describe("agents as data", func() {
 			Expect(code).To(Equal(2))
 			Expect(errs).To(ContainSubstring(want))
 		},
-		Entry("an agent no contract is loaded for, against the embedded mock", "--agents Contact: no contract for Contact is loaded", "--agents", "Contact"),
+		Entry("an agent no contract is loaded for, against the embedded mock", "--agents Acme: no contract for Acme is loaded", "--agents", "Acme"),
 		Entry("a contracts folder that is none", "not a folder", "--contracts", "/nonexistent"),
 		Entry("a contracts folder with no service", "no service folder with a contract.json", "--contracts", os.TempDir()),
 	)

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -70,11 +71,21 @@ func commandUsage(fs *flag.FlagSet, name string) func() {
 
 func main() { os.Exit(realMain()) }
 
+// defaultMemoryLimit is the Go heap's soft limit unless GOMEMLIMIT says
+// otherwise.
+const defaultMemoryLimit = 100 << 20
+
 // realMain is the program: tests run it as the test binary's main too.
 func realMain() int {
 	// SIGINT and SIGTERM end every command gracefully.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// A soft limit on the Go heap (GOMEMLIMIT overrides it): a run of every
+	// pinned agent, or of hostile answers, collects sooner rather than
+	// doubling its heap. libxml2's memory is outside it.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	// Every command prints through a console that redacts tokens by shape
 	// and what the command registers (its credentials) line by line.
 	stdout, stderr := cli.Console(os.Stdout), cli.Console(os.Stderr)

@@ -22,6 +22,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
@@ -183,25 +184,6 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 			say("no credentials for %s: give --ticket (or CONFORM_TICKET), or --user and --password (or CONFORM_USER, CONFORM_PASSWORD)", o.Endpoint)
 			return ExitUsage
 		}
-	} else if !o.Plan {
-		m, err := mock.New(mock.Options{})
-		if err != nil {
-			say("%v", err)
-			return ExitInfra
-		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			say("cannot start the embedded mock: %v", err)
-			return ExitInfra
-		}
-		srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: mock.ReadTimeout, WriteTimeout: mock.WriteTimeout, IdleTimeout: mock.IdleTimeout}
-		go srv.Serve(ln)
-		defer srv.Close()
-		o.Endpoint = "http://" + ln.Addr().String()
-		if o.Ticket == "" && o.User == "" {
-			o.User, o.Password = mock.DefaultUser, mock.DefaultPassword
-		}
-		fmt.Fprintf(stdout, "conform run: no --endpoint: testing the embedded mock (not an installation) at %s\n", o.Endpoint)
 	}
 
 	// One HTTP client for every call of the run: the system's trusted
@@ -256,6 +238,28 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		say("%v", err)
 		return ExitUsage
 	}
+	// The embedded mock serves exactly the contracts the run loads (the
+	// pinned ones and any --contracts folder's).
+	if !live && !o.Plan {
+		m, err := mock.New(mock.Options{Contracts: set})
+		if err != nil {
+			say("%v", err)
+			return ExitInfra
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			say("cannot start the embedded mock: %v", err)
+			return ExitInfra
+		}
+		srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: mock.ReadTimeout, WriteTimeout: mock.WriteTimeout, IdleTimeout: mock.IdleTimeout}
+		go srv.Serve(ln)
+		defer srv.Close()
+		o.Endpoint = "http://" + ln.Addr().String()
+		if o.Ticket == "" && o.User == "" {
+			o.User, o.Password = mock.DefaultUser, mock.DefaultPassword
+		}
+		fmt.Fprintf(stdout, "conform run: no --endpoint: testing the embedded mock (not an installation) at %s\n", o.Endpoint)
+	}
 	for _, svc := range set.Overrides {
 		say("warning: --contracts %s replaces the pinned %s contract", set.Origins[svc], svc)
 	}
@@ -291,7 +295,13 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		return ExitInfra
 	}
 	eng.AddSecrets(o.Password)
-	cat, err := fixture.Load(fixtures.FS, fixtures.CasesDir, eng, eng.Services())
+	// Cases are generated for the agents under test only: a run of one
+	// agent reads one agent's schemas.
+	generate := eng.Services()
+	if len(agents) > 0 && !all {
+		generate = sortedAgents(agents)
+	}
+	cat, err := fixture.Load(fixtures.FS, fixtures.CasesDir, eng, generate)
 	if err != nil {
 		say("the case catalog is broken: %v", err)
 		return ExitUsage
@@ -357,10 +367,9 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	}
 
 	// The drift check looks at the agents under test.
-	tested := setServices(set)
-	if len(agents) > 0 && !all {
-		tested = sortedAgents(agents)
-	}
+	// The drift check looks at the agents whose cases run, and no other:
+	// a run of one operation fetches one agent's WSDL, not 57.
+	tested := pl.Agents()
 	// --deadline bounds the whole run from here on: the WSDL fetches too.
 	runCtx := ctx
 	if o.Deadline > 0 {
@@ -395,10 +404,17 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	// leave memory (report.Writer.Stream).
 	w := &report.Writer{Dir: o.Reports, Redactor: eng.Redactor, Output: o.Output}
 	var streamErr error
-	progress := func(r results.Case) {
-		if err := w.Stream(&r); err != nil && streamErr == nil {
-			streamErr = err
+	var streamMu sync.Mutex
+	finished := func(r *results.Case) {
+		if err := w.Stream(r); err != nil {
+			streamMu.Lock()
+			if streamErr == nil {
+				streamErr = err
+			}
+			streamMu.Unlock()
 		}
+	}
+	progress := func(r results.Case) {
 		done++
 		line := ""
 		switch {
@@ -419,7 +435,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "conform run: %d cases, %d at a time\n", len(selected), parallel)
 	res := eng.RunAll(runCtx, selected, engine.RunOptions{
 		Parallel: parallel, MaxTransportFailures: o.MaxTransportFailures, Progress: progress,
-		Skip: pl.Skip,
+		Skip: pl.Skip, Finished: finished,
 	})
 	took := time.Since(start)
 	if !o.Quiet {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"sort"
+	"strings"
 	"sync"
 	"testing/fstest"
 
@@ -31,7 +32,7 @@ const (
 // Set is the loaded contract set. It is safe for concurrent use.
 type Set struct {
 	Validator *validate.Validator
-	models    map[string]*instance.Schema
+	models    map[string]*lazyModel
 	// Origins says where each service's contract came from: embedded, a
 	// contracts directory (its path), or the install's live WSDL.
 	Origins map[string]string
@@ -145,17 +146,51 @@ func Load(extras ...Extra) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Set{Validator: v, models: map[string]*instance.Schema{}, Origins: origins, Overrides: overrides, Hashes: hashes, fsys: files}
-	for _, c := range v.Contracts() {
-		m, err := instance.Load(files, c.Service, c)
-		if err != nil {
-			return nil, fmt.Errorf("schema model of %s (%s): %w", c.Service, origins[c.Service], err)
+	// What the user handed in is compiled now, so that a broken schema is
+	// refused at load (exit 2), not blamed on an endpoint later.
+	for svc, origin := range origins {
+		if origin != OriginEmbedded {
+			if err := v.Compile(svc); err != nil {
+				return nil, fmt.Errorf("%s (%s): %w", svc, origin, err)
+			}
 		}
-		s.models[c.Service] = m
+	}
+	s := &Set{Validator: v, models: map[string]*lazyModel{}, Origins: origins, Overrides: overrides, Hashes: hashes, fsys: files}
+	for _, c := range v.Contracts() {
+		s.models[c.Service] = &lazyModel{}
+		// What the user handed in is read now (fail closed at load).
+		if origins[c.Service] != OriginEmbedded {
+			if _, err := s.model(c.Service); err != nil {
+				return nil, fmt.Errorf("schema model of %s (%s): %w", c.Service, origins[c.Service], err)
+			}
+		}
 	}
 	sort.Strings(s.Overrides)
 	return s, nil
 }
+
+// lazyModel is a service's schema model, read on first use: a run of one
+// agent reads that agent's schemas, not every pinned one's.
+type lazyModel struct {
+	once   sync.Once
+	schema *instance.Schema
+	err    error
+}
+
+func (s *Set) model(service string) (*instance.Schema, error) {
+	lm := s.models[service]
+	if lm == nil {
+		return nil, nil
+	}
+	lm.once.Do(func() {
+		lm.schema, lm.err = instance.Load(s.fsys, service, s.Contract(service))
+	})
+	return lm.schema, lm.err
+}
+
+// ModelErr is a service's schema model, read on first use, and why it
+// could not be read.
+func (s *Set) ModelErr(service string) (*instance.Schema, error) { return s.model(service) }
 
 var (
 	once   sync.Once
@@ -174,25 +209,41 @@ func load() (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Set{Validator: v, models: map[string]*instance.Schema{}, Origins: map[string]string{}, Hashes: map[string]string{}, fsys: schemas.FS}
+	s := &Set{Validator: v, models: map[string]*lazyModel{}, Origins: map[string]string{}, Hashes: map[string]string{}, fsys: schemas.FS}
 	for _, c := range v.Contracts() {
-		m, err := instance.Load(schemas.FS, c.Service, c)
-		if err != nil {
-			return nil, fmt.Errorf("schema model of %s: %w", c.Service, err)
-		}
-		s.models[c.Service] = m
+		s.models[c.Service] = &lazyModel{}
 		s.Origins[c.Service] = OriginEmbedded
 	}
+	// The hashes of the embedded files were taken when they were committed
+	// (schemas/sha256.txt, kept true by a test): a run of one agent does
+	// not read 16 MB of schemas to hash them.
+	sums, err := fs.ReadFile(schemas.FS, schemas.SumsFile)
+	if err != nil {
+		return nil, err
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(sums)), "\n") {
+		if sum, name, ok := strings.Cut(line, "  "); ok {
+			s.Hashes["schemas/"+name] = sum
+		}
+	}
+	return s, nil
+}
+
+// Sums are the sha256 lines of every embedded schema file, as
+// schemas/sha256.txt holds them ("<hex>  <path>", sorted by path).
+func Sums() string {
+	var lines []string
 	fs.WalkDir(schemas.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
+		if err == nil && !d.IsDir() && p != schemas.SumsFile {
 			if data, err := fs.ReadFile(schemas.FS, p); err == nil {
 				sum := sha256.Sum256(data)
-				s.Hashes["schemas/"+p] = hex.EncodeToString(sum[:])
+				lines = append(lines, hex.EncodeToString(sum[:])+"  "+p)
 			}
 		}
 		return nil
 	})
-	return s, nil
+	sort.Slice(lines, func(i, j int) bool { return lines[i][66:] < lines[j][66:] })
+	return strings.Join(lines, "\n") + "\n"
 }
 
 // Contracts are the services, in lookup order.
@@ -201,8 +252,16 @@ func (s *Set) Contracts() []*contract.Contract { return s.Validator.Contracts() 
 // Contract is a service's contract, nil when unknown.
 func (s *Set) Contract(service string) *contract.Contract { return s.Validator.Contract(service) }
 
-// Model is a service's schema model, nil when unknown.
-func (s *Set) Model(service string) *instance.Schema { return s.models[service] }
+// Model is a service's schema model, nil when unknown. Every pinned model
+// reads (a test), and those handed in are read at load, so a failure here
+// is a bug of conform.
+func (s *Set) Model(service string) *instance.Schema {
+	m, err := s.model(service)
+	if err != nil {
+		panic(fmt.Sprintf("conform: the schema model of %s cannot be read (a bug of conform; please report it): %v", service, err))
+	}
+	return m
+}
 
 // Drift compares a WSDL (an install's ?singleWsdl) with the set's contract
 // of the same service, by meaning: operations, actions, elements, and the

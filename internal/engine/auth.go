@@ -45,7 +45,7 @@ func (e *Engine) Authenticate(ctx context.Context, user, password string) error 
 	e.AddSecrets(password)
 	c := e.v.Contract("SoPrincipal")
 	op := c.Op("AuthenticateUsernamePassword")
-	body, err := e.models["SoPrincipal"].Build(op.Input.Body, map[string]*string{"UserName": &user, "Password": &password})
+	body, err := e.set.Model("SoPrincipal").Build(op.Input.Body, map[string]*string{"UserName": &user, "Password": &password})
 	if err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func (e *Engine) VerifyTicket(ctx context.Context) error {
 		return nil // no User agent to ask: the cases will tell
 	}
 	op := c.Op("GetAccessToken")
-	body, err := e.models["User"].Element(op.Input.Body)
+	body, err := e.set.Model("User").Element(op.Input.Body)
 	if err != nil {
 		return nil
 	}

@@ -61,7 +61,7 @@ type Config struct {
 type Engine struct {
 	cfg    Config
 	v      *validate.Validator
-	models map[string]*instance.Schema
+	set    *contracts.Set
 	client *soap.Client
 
 	large sync.Mutex // held while a large response is read
@@ -84,10 +84,7 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
 	}
-	e := &Engine{cfg: cfg, v: v, models: map[string]*instance.Schema{}, client: &soap.Client{HTTP: cfg.HTTP}, secrets: map[string]bool{}}
-	for _, c := range v.Contracts() {
-		e.models[c.Service] = set.Model(c.Service)
-	}
+	e := &Engine{cfg: cfg, v: v, set: set, client: &soap.Client{HTTP: cfg.HTTP}, secrets: map[string]bool{}}
 
 	e.AddSecrets(cfg.Ticket)
 	if cfg.AppToken != nil {
@@ -109,7 +106,7 @@ func (e *Engine) Services() []string {
 func (e *Engine) Contract(service string) *contract.Contract { return e.v.Contract(service) }
 
 // Instances is the schema model of a service.
-func (e *Engine) Instances(service string) *instance.Schema { return e.models[service] }
+func (e *Engine) Instances(service string) *instance.Schema { return e.set.Model(service) }
 
 // Validator is the engine's validator.
 func (e *Engine) Validator() *validate.Validator { return e.v }
@@ -160,6 +157,13 @@ func (e *Engine) Run(ctx context.Context, c *fixture.Case) results.Case {
 		if i > 0 && ctx.Err() != nil {
 			res.Steps = append(res.Steps, results.Step{Name: st.Name, Call: st.Call, Checks: []results.Check{{ID: checks.HTTPTransport, Status: results.Error,
 				Message: "not sent: the run was stopped (" + ctx.Err().Error() + ")"}}})
+			break
+		}
+		if missing := fixture.Missing(st, vars); len(missing) > 0 {
+			// An earlier step did not give what this one needs (it did not
+			// succeed, and its failure says why): the rest is not sent.
+			res.Steps = append(res.Steps, results.Step{Name: st.Name, Call: st.Call, Checks: []results.Check{{ID: checks.ReqValid, Status: results.NotApplicable,
+				Message: "not sent: it needs ${" + strings.Join(missing, "}, ${") + "}, which an earlier step did not capture (that step did not succeed)"}}})
 			break
 		}
 		if why := e.refuse(st, vars, led); why != "" {
@@ -249,7 +253,7 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 	var body []byte
 	var err error
 	if st.Sample {
-		body, err = e.models[svc].Element(op.Input.Body)
+		body, err = e.set.Model(svc).Element(op.Input.Body)
 	} else {
 		params := make(map[string]*string, len(st.Params))
 		for k, v := range st.Params {
@@ -259,7 +263,7 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 			}
 			params[k] = v
 		}
-		body, err = e.models[svc].Build(op.Input.Body, params)
+		body, err = e.set.Model(svc).Build(op.Input.Body, params)
 	}
 	if err != nil {
 		add(checks.ReqValid, results.Error, "cannot build the request: "+err.Error(), "")

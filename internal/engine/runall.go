@@ -26,6 +26,10 @@ type RunOptions struct {
 	// Progress, when set, gets each case's result as it ends (from several
 	// goroutines, one at a time).
 	Progress func(results.Case)
+	// Finished, when set, gets each case's result as it ends, before
+	// Progress, from the goroutine that ran it, side by side with others:
+	// for work that takes time (writing its evidence).
+	Finished func(*results.Case)
 }
 
 // Reasons a case was not attempted.
@@ -93,6 +97,9 @@ func (e *Engine) RunAll(ctx context.Context, cases []*fixture.Case, o RunOptions
 			return
 		}
 		r := e.Run(ctx, c)
+		if o.Finished != nil {
+			o.Finished(&r)
+		}
 		mu.Lock()
 		if r.TransportFailed() && ctx.Err() == nil {
 			inARow++

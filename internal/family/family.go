@@ -108,7 +108,43 @@ func Derive(c *contract.Contract, m *instance.Schema) []Family {
 			uniq = append(uniq, f)
 		}
 	}
-	return uniq
+	// An operation serves one family: where two claim the same one
+	// (DeleteQuote for Quote and for QuoteEntity), the family it is named
+	// after keeps it, and the other is no family (its operations keep
+	// their generated cases).
+	exact := func(f Family, op string) bool {
+		for _, verb := range []string{"Save", "Get", "Delete", "CreateDefault"} {
+			if op == verb+f.Entity {
+				return true
+			}
+		}
+		return false
+	}
+	owner := map[string]int{}
+	drop := map[int]bool{}
+	for i, f := range uniq {
+		for _, op := range []string{f.Save.Op, f.Get.Op, f.Delete.Op, f.CreateDefault} {
+			if op == "" {
+				continue
+			}
+			j, taken := owner[op]
+			switch {
+			case !taken:
+				owner[op] = i
+			case exact(f, op) && !exact(uniq[j], op):
+				drop[j], owner[op] = true, i
+			default:
+				drop[i] = true
+			}
+		}
+	}
+	var kept []Family
+	for i, f := range uniq {
+		if !drop[i] {
+			kept = append(kept, f)
+		}
+	}
+	return kept
 }
 
 // children are the particles of an operation's body element.

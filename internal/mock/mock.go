@@ -135,9 +135,12 @@ type Mock struct {
 
 	safety  *safety.Tables
 	writeMu sync.Mutex
+	set     *contracts.Set
 }
 
 type service struct {
+	once     sync.Once
+	err      error
 	c        *contract.Contract
 	model    *instance.Schema
 	wsdl     []byte
@@ -207,29 +210,54 @@ func New(o Options) (*Mock, error) {
 			return nil, err
 		}
 	}
+	m.set = set
 	for _, c := range v.Contracts() {
-		s := &service{c: c, canned: map[string][]byte{}, nilBody: map[string]string{}}
-		s.model = set.Model(c.Service)
-		var err error
-		if s.wsdl, err = set.WSDL(c.Service); err != nil {
-			return nil, err
-		}
-		for _, op := range c.Operations {
-			body, err := s.model.Element(op.Output.Body)
-			if err != nil {
-				return nil, fmt.Errorf("mock: %s.%s: %w", c.Service, op.Name, err)
+		m.services[strings.ToLower(c.Service)] = &service{c: c}
+	}
+	// The seed agents are made ready now (a mock that cannot serve them
+	// is not started); the others on their first request.
+	for _, a := range []string{"User", "SoPrincipal"} {
+		if s := m.services[strings.ToLower(a)]; s != nil {
+			if err := m.ready(s); err != nil {
+				return nil, err
 			}
-			s.canned[op.Name] = body
-			s.nilBody[op.Name] = nilResponse(s.model, op.Output.Body)
 		}
-		s.handlers = m.handlersFor(c.Service)
-		// Every entity family keeps what it is given.
-		if err := m.familiesFor(s, family.Derive(c, s.model)); err != nil {
-			return nil, fmt.Errorf("mock: %s: %w", c.Service, err)
-		}
-		m.services[strings.ToLower(c.Service)] = s
 	}
 	return m, nil
+}
+
+// ready builds a service's answers once, on its first request: its WSDL,
+// a generated answer per operation, its handlers and its families' stores.
+// A mock of every pinned agent starts in milliseconds.
+func (m *Mock) ready(s *service) error {
+	s.once.Do(func() { s.err = m.build(s) })
+	return s.err
+}
+
+func (m *Mock) build(s *service) error {
+	c := s.c
+	s.canned, s.nilBody = map[string][]byte{}, map[string]string{}
+	s.model = m.set.Model(c.Service)
+	var err error
+	if s.wsdl, err = m.set.WSDL(c.Service); err != nil {
+		return err
+	}
+	for _, op := range c.Operations {
+		body, err := s.model.Element(op.Output.Body)
+		if err != nil {
+			return fmt.Errorf("mock: %s.%s: %w", c.Service, op.Name, err)
+		}
+		s.canned[op.Name] = body
+		s.nilBody[op.Name] = nilResponse(s.model, op.Output.Body)
+	}
+	s.handlers = m.handlersFor(c.Service)
+	// Every entity family keeps what it is given.
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.familiesFor(s, family.Derive(c, s.model)); err != nil {
+		return fmt.Errorf("mock: %s: %w", c.Service, err)
+	}
+	return nil
 }
 
 // Agents are the agents the mock serves, in lookup order.
@@ -289,6 +317,11 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if s == nil {
 		http.Error(w, "no such service: the mock serves "+strings.Join(m.Agents(), ", ")+" at "+BasePath+"<Agent>.svc", http.StatusNotFound)
+		return
+	}
+	if err := m.ready(s); err != nil {
+		m.logf("mock: %s cannot be served (a bug of conform): %v", s.c.Service, err)
+		http.Error(w, "the conform mock cannot serve "+s.c.Service+" (a bug of conform): "+err.Error(), http.StatusInternalServerError)
 		return
 	}
 	if r.Method == http.MethodGet && netserver.IsWSDLQuery(r) {

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/conform-dev/conform/internal/fixture"
@@ -101,6 +102,21 @@ func Make(cat *fixture.Catalog, sel Selection, tier safety.Tier, live bool) *Pla
 		}
 	}
 	return p
+}
+
+// Agents are the agents of the cases that run, sorted.
+func (p *Plan) Agents() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, e := range p.Entries {
+		agent, _, _ := strings.Cut(e.Case.Operation, ".")
+		if e.Skip == "" && !seen[agent] {
+			seen[agent] = true
+			out = append(out, agent)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Cases are the selected cases, in catalog order.

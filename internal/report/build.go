@@ -34,6 +34,7 @@ type streamedCase struct {
 	red   *soap.Redactor // the redactor it was redacted with
 	files []string       // its evidence files
 	dup   bool           // two cases of the run share its name: build it again in Write
+	ready bool           // built (a case being streamed is claimed first)
 }
 
 // Stream writes a case's evidence as soon as the case ends and drops the
@@ -44,25 +45,32 @@ type streamedCase struct {
 // again. The caller hands each case once; Stream is safe for concurrent use.
 func (w *Writer) Stream(res *results.Case) error {
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	if err := w.begin(); err != nil {
+		w.mu.Unlock()
 		return err
 	}
 	key := res.Operation + "\x00" + res.Name
 	if prev := w.streamed[key]; prev != nil {
 		prev.dup = true
+		w.mu.Unlock()
 		return nil // kept whole: Write builds both from the results
 	}
+	sc := &streamedCase{} // claimed; ready below
+	w.streamed[key] = sc
+	w.mu.Unlock()
+	// Outside the lock: cases stream side by side, each into its own
+	// evidence folder.
 	red := w.Redactor()
 	c, err := w.caseOf(res)
 	if err != nil {
 		return err
 	}
-	sc := &streamedCase{c: c, red: red}
+	w.mu.Lock()
+	sc.c, sc.red, sc.ready = c, red, true
 	for _, st := range c.Steps {
 		sc.files = append(sc.files, st.Evidence...)
 	}
-	w.streamed[key] = sc
+	w.mu.Unlock()
 	for i := range res.Steps {
 		if ex := res.Steps[i].Exchange; ex != nil {
 			ex.Request, ex.Response = "", ""
@@ -93,7 +101,7 @@ func (w *Writer) begin() error {
 // run's redactor changed since; nil when the case was not streamed.
 func (w *Writer) streamedOf(res *results.Case) (*Case, error) {
 	sc := w.streamed[res.Operation+"\x00"+res.Name]
-	if sc == nil || sc.dup {
+	if sc == nil || sc.dup || !sc.ready {
 		return nil, nil
 	}
 	red := w.Redactor()

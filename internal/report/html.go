@@ -89,6 +89,27 @@ type view struct {
 	// Records are what the runs created on the install, left ones first.
 	Records []results.Record
 	Left    int
+	// SkipGroups are the skipped cases by reason, the largest first.
+	SkipGroups []skipGroup
+	// Agents group the matrix and the cards: one line per agent, opened
+	// on demand, the agents with problems first (a page of 1,800
+	// operations stays short).
+	Agents []agentView
+}
+
+// skipGroup is the skipped cases of one reason.
+type skipGroup struct {
+	Reason string
+	Cases  []Case
+}
+
+// agentView is one agent's part of the page.
+type agentView struct {
+	Name                                 string
+	Rows                                 []matrixRow
+	Problems                             []problem
+	Ops, Conformant, NotConformant, Incomplete, Skipped int
+	Open                                 bool // its cards open (few problems in all)
 }
 
 // HTML renders the summary as one self-contained page: inline styles, no
@@ -168,6 +189,61 @@ func (s *Summary) HTML() ([]byte, error) {
 	for _, op := range s.Operations() {
 		v.Matrix = append(v.Matrix, *rows[op])
 	}
+	byAgent := map[string]*agentView{}
+	var agents []*agentView
+	agentOf := func(op string) *agentView {
+		name, _, _ := strings.Cut(op, ".")
+		a := byAgent[name]
+		if a == nil {
+			a = &agentView{Name: name, Open: v.Open}
+			byAgent[name] = a
+			agents = append(agents, a)
+		}
+		return a
+	}
+	for _, r := range v.Matrix {
+		a := agentOf(r.Operation)
+		a.Rows = append(a.Rows, r)
+		a.Ops++
+		switch r.Verdict {
+		case Conformant:
+			a.Conformant++
+		case NotConformant:
+			a.NotConformant++
+		case Incomplete:
+			a.Incomplete++
+		default:
+			a.Skipped++
+		}
+	}
+	for _, p := range v.Problems {
+		a := agentOf(p.Case.Operation)
+		a.Problems = append(a.Problems, p)
+	}
+	sort.SliceStable(agents, func(i, j int) bool {
+		a, b := agents[i], agents[j]
+		if (a.NotConformant > 0) != (b.NotConformant > 0) {
+			return a.NotConformant > 0
+		}
+		if (a.Incomplete > 0) != (b.Incomplete > 0) {
+			return a.Incomplete > 0
+		}
+		return len(a.Problems) > len(b.Problems)
+	})
+	for _, a := range agents {
+		v.Agents = append(v.Agents, *a)
+	}
+	idx := map[string]int{}
+	for _, c := range v.Skipped {
+		i, ok := idx[c.SkipReason]
+		if !ok {
+			i = len(v.SkipGroups)
+			idx[c.SkipReason] = i
+			v.SkipGroups = append(v.SkipGroups, skipGroup{Reason: c.SkipReason})
+		}
+		v.SkipGroups[i].Cases = append(v.SkipGroups[i].Cases, c)
+	}
+	sort.SliceStable(v.SkipGroups, func(i, j int) bool { return len(v.SkipGroups[i].Cases) > len(v.SkipGroups[j].Cases) })
 	for i, r := range s.Runs {
 		h := s.host(i)
 		if r.Target == TargetMock {

@@ -390,7 +390,9 @@ func TestHTML(t *testing.T) {
 		`<b>4</b>checks: 3 passed, 1 failed`, // one count of checks
 		`Passing cases (1)`,
 		"Strictness profile", "xml:lang on a SOAP 1.1 faultstring",
-		"with AppToken: mutating case against a live endpoint",
+		// Skipped cases by reason, each reason's cases listed.
+		"<b>1 case</b>: mutating case against a live endpoint: pass --allow-mutations to run it</summary>",
+		"<li><code>User.GetAccessToken</code> with AppToken</li>",
 	} {
 		if !strings.Contains(h, w) {
 			t.Errorf("report.html lacks %q", w)

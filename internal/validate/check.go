@@ -53,8 +53,11 @@ func (v *Validator) serviceNames() string {
 	for _, c := range v.contracts {
 		names = append(names, c.Service)
 	}
-	if len(names) == 1 {
+	switch {
+	case len(names) == 1:
 		return names[0]
+	case len(names) > 8:
+		return fmt.Sprintf("the %d loaded agents (`conform ops` lists their operations)", len(names))
 	}
 	return fmt.Sprintf("the %d agents (%s)", len(names), strings.Join(names, ", "))
 }
@@ -130,7 +133,11 @@ func (v *Validator) check(doc *xsd.Doc, r *Result) {
 			declared[h.Element] = h
 		}
 	}
-	set := v.sets[t.Service]
+	set, err := v.set(t.Service)
+	if err != nil {
+		// A contract whose schemas do not compile cannot judge a message.
+		r.add(checks.BodyValid, 1, "", "the %s schema set does not compile, so nothing of this message could be validated against it: %v", t.Service, err)
+	}
 	seen := map[contract.QName]int{}
 
 	validateAs := func(id string, e *xsd.Element) {

@@ -94,3 +94,15 @@ func TestInferTarget(t *testing.T) {
 		t.Errorf("target %s, findings %+v", r.Target, r.Findings)
 	}
 }
+
+// Every pinned contract's schema set compiles (they compile lazily, on a
+// service's first message).
+func TestEveryPinnedSetCompiles(t *testing.T) {
+	v, err := validate.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := v.CompileAll(); err != nil {
+		t.Fatal(err)
+	}
+}

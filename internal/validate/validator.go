@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"testing/fstest"
 
 	"github.com/conform-dev/conform/internal/checks"
 	"github.com/conform-dev/conform/internal/contract"
@@ -30,9 +31,25 @@ type Validator struct {
 	MaxSize   int64
 	Limits    Limits
 	contracts []*contract.Contract
-	sets      map[string]*xsd.Schema // by service
 	envelope  *xsd.Schema
+
+	// A service's schema set is compiled the first time a message of it is
+	// validated: a run of one agent compiles that agent's set (and
+	// SoPrincipal's, to log in), not every pinned one; `conform version`,
+	// `help` and `ops` compile none.
+	fsys fs.FS
+	sets map[string]*lazySet
 }
+
+type lazySet struct {
+	once   sync.Once
+	schema *xsd.Schema
+	err    error
+}
+
+// compileMu serializes compiles: the entity loader's URL mapping of
+// xml.xsd is process-wide.
+var compileMu sync.Mutex
 
 var (
 	defaultOnce sync.Once
@@ -50,31 +67,85 @@ func Default() (*Validator, error) {
 // New compiles the schema sets in fsys: soap/envelope.xsd and, per service
 // folder, its contract.json and wrapper schema.
 func New(fsys fs.FS, services []string) (*Validator, error) {
-	// Compiled from memory: nothing is written, and an import can load
-	// nothing but the set's own files.
-	mount, err := xsd.MountFS(fsys)
+	v := &Validator{MaxSize: DefaultMaxSize, Limits: DefaultLimits, fsys: fsys, sets: map[string]*lazySet{}}
+	env, err := v.compile("soap", "soap/envelope.xsd")
 	if err != nil {
-		return nil, fmt.Errorf("schemas: cannot read the schema files: %w", err)
-	}
-	defer mount.Close()
-	xsd.MapURL(schemas.XMLNamespaceURL, mount.Path("soap/xml.xsd"))
-	v := &Validator{MaxSize: DefaultMaxSize, Limits: DefaultLimits, sets: map[string]*xsd.Schema{}}
-	if v.envelope, err = mount.Compile("soap/envelope.xsd"); err != nil {
 		return nil, err
 	}
+	v.envelope = env
 	for _, svc := range services {
 		c, err := contract.Load(fsys, svc)
 		if err != nil {
 			return nil, err
 		}
-		s, err := mount.Compile(svc + "/" + c.SchemaWrapper)
-		if err != nil {
-			return nil, err
-		}
 		v.contracts = append(v.contracts, c)
-		v.sets[c.Service] = s
+		v.sets[c.Service] = &lazySet{}
 	}
 	return v, nil
+}
+
+// compile compiles one schema of the set from memory, with only the
+// envelope schemas and the service's own folder mounted: nothing is
+// written, and an import can load nothing but the set's own files.
+func (v *Validator) compile(dir, wrapper string) (*xsd.Schema, error) {
+	files := fstest.MapFS{}
+	for _, d := range []string{"soap", dir} {
+		err := fs.WalkDir(v.fsys, d, func(p string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() {
+				return err
+			}
+			data, err := fs.ReadFile(v.fsys, p)
+			if err != nil {
+				return err
+			}
+			files[p] = &fstest.MapFile{Data: data}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("schemas: cannot read the schema files of %s: %w", dir, err)
+		}
+	}
+	compileMu.Lock()
+	defer compileMu.Unlock()
+	mount, err := xsd.MountFS(files)
+	if err != nil {
+		return nil, fmt.Errorf("schemas: cannot read the schema files: %w", err)
+	}
+	defer mount.Close()
+	xsd.MapURL(schemas.XMLNamespaceURL, mount.Path("soap/xml.xsd"))
+	return mount.Compile(wrapper)
+}
+
+// set is a service's compiled schema set, compiled on first use; nil when
+// the service is unknown.
+func (v *Validator) set(service string) (*xsd.Schema, error) {
+	ls := v.sets[service]
+	if ls == nil {
+		return nil, nil
+	}
+	ls.once.Do(func() {
+		c := v.Contract(service)
+		ls.schema, ls.err = v.compile(service, service+"/"+c.SchemaWrapper)
+	})
+	return ls.schema, ls.err
+}
+
+// Compile compiles a service's set now: for a contract the user handed in
+// (a --contracts folder, a live WSDL), whose errors belong at load time.
+func (v *Validator) Compile(service string) error {
+	_, err := v.set(service)
+	return err
+}
+
+// CompileAll compiles every service's set now (a test that every pinned
+// contract compiles, a benchmark).
+func (v *Validator) CompileAll() error {
+	for _, c := range v.contracts {
+		if _, err := v.set(c.Service); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Contracts are the services the validator knows, in lookup order.
@@ -313,4 +384,7 @@ func (v *Validator) validate(data []byte, charset string, t Target, read bool) *
 }
 
 // Schema is a service's compiled schema set (nil when unknown).
-func (v *Validator) Schema(service string) *xsd.Schema { return v.sets[service] }
+func (v *Validator) Schema(service string) *xsd.Schema {
+	s, _ := v.set(service)
+	return s
+}
