@@ -113,6 +113,11 @@ func driftOf(ctx context.Context, hc *http.Client, endpoint string, timeout time
 	return DriftCheck{NotCompared: strings.Join(why, "; ")}
 }
 
+// httpStatus is an answer that was not 200.
+type httpStatus int
+
+func (s httpStatus) Error() string { return fmt.Sprintf("HTTP %d", int(s)) }
+
 // fetchWSDL GETs a WSDL, at most maxWSDL bytes, within timeout.
 func fetchWSDL(ctx context.Context, hc *http.Client, url string, timeout time.Duration) ([]byte, error) {
 	cctx, cancel := context.WithTimeout(ctx, timeout)
@@ -127,7 +132,7 @@ func fetchWSDL(ctx context.Context, hc *http.Client, url string, timeout time.Du
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
+		return nil, httpStatus(resp.StatusCode)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxWSDL+1))
 	if err != nil {

@@ -61,6 +61,15 @@ func Proxy(ctx context.Context, o ProxyOptions, stdout, stderr io.Writer) int {
 		},
 	}
 	rec := clientcert.New(p, set)
+	// An agent no loaded contract describes is checked against the
+	// upstream's own WSDL, fetched once, under run's limits.
+	rec.Live = func(agent string) (*contracts.Set, error) {
+		files, err := liveContract(ctx, hc, u.String(), agent, proxyWSDLTimeout)
+		if err != nil {
+			return nil, err
+		}
+		return LoadContracts(o.Contracts, map[string]map[string][]byte{agent: files})
+	}
 	// What the proxy prints passes through the redaction of every
 	// credential the traffic carried.
 	stdout, flushOut := Protect(stdout, rec.Redactor)
@@ -73,6 +82,9 @@ func Proxy(ctx context.Context, o ProxyOptions, stdout, stderr io.Writer) int {
 		say("listening on %s, forwarding to %s; point your client's endpoint at %s/Remote/Services88/<Agent>.svc; stop with Ctrl-C", base, u.Redacted(), base)
 	})
 }
+
+// proxyWSDLTimeout bounds the fetch of an upstream's WSDL by the proxy.
+const proxyWSDLTimeout = 30 * time.Second
 
 // serveAndReport serves h until ctx ends or the duration passes, then
 // writes the client report of rec and prints its verdict.
@@ -123,6 +135,20 @@ func serveAndReport(ctx context.Context, cmd, addr string, rec *clientcert.Recor
 		m.WSDLDrift, m.WSDLNotCompared = d, n
 		for svc, diff := range d {
 			fmt.Fprintf(stderr, "conform %s: warning: the %s WSDL the client fetched differs from the contract (%d): %s\n", cmd, svc, len(diff), strings.Join(diff, "; "))
+		}
+	}
+	if origins, why := rec.LiveContracts(); len(origins) > 0 || len(why) > 0 {
+		// Agents checked against the upstream's live WSDL, and those whose
+		// WSDL could not be had: the report says so.
+		if m.Contracts == nil {
+			m.Contracts = map[string]string{}
+		}
+		for a, o := range origins {
+			m.Contracts[a] = o
+			fmt.Fprintf(stderr, "conform %s: the client called %s, which no pinned contract describes: checked against the upstream's live WSDL\n", cmd, a)
+		}
+		for a, w := range why {
+			m.Contracts[a] = "no contract: the upstream's WSDL could not be had: " + w
 		}
 	}
 	w := &report.Writer{Dir: reports, Redactor: rec.Redactor, Manifest: m, Output: output}

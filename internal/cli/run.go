@@ -204,6 +204,17 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	}
 	var liveWSDLs map[string]map[string][]byte
 	var unplanned []string // agents a plan cannot know: their contract is the install's
+	var notHosted []string // agents of --agents all the install does not serve
+	everyAgent := all && liveRun
+	if everyAgent {
+		// Against an install, all means every agent of Services88: those
+		// not pinned are taken from the install, and one it does not serve
+		// is reported as not hosted, not as a failure.
+		agents, all = map[string]bool{}, false
+		for _, a := range netserver.Agents {
+			agents[a] = true
+		}
+	}
 	if len(agents) > 0 && !all {
 		base, err := LoadContracts(o.Contracts, nil)
 		if err != nil {
@@ -223,6 +234,11 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 				continue
 			}
 			files, err := liveContract(ctx, hc, o.Endpoint, a, o.Timeout)
+			if everyAgent && errors.Is(err, errNotHosted) {
+				notHosted = append(notHosted, a)
+				delete(agents, a)
+				continue
+			}
 			if err != nil {
 				say("--agents %s: %v", a, err)
 				return ExitInfra
@@ -237,6 +253,9 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	if err != nil {
 		say("%v", err)
 		return ExitUsage
+	}
+	if len(notHosted) > 0 {
+		fmt.Fprintf(stdout, "conform run: not hosted by the install (HTTP 404 for their WSDL), so not tested: %s\n", strings.Join(notHosted, ", "))
 	}
 	// The embedded mock serves exactly the contracts the run loads (the
 	// pinned ones and any --contracts folder's).
@@ -445,7 +464,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		say("interrupted: the cases not yet run are reported as not attempted")
 	}
 	m := manifest(o, live, start, cat, set, eng.SystemInfo(ctx), drift, notCompared)
-	m.RunID = runID
+	m.RunID, m.NotHosted = runID, notHosted
 	for _, r := range res {
 		agent, _, _ := strings.Cut(r.Operation, ".")
 		if origin := set.Origins[agent]; origin != contracts.OriginEmbedded && origin != "" {
@@ -469,36 +488,58 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	return verdict(sum, o.Reports, took, stdout, stderr)
 }
 
-// agentTimes prints, per agent, how many cases ran and the time they took
-// (summed: with cases side by side, more than the wall clock).
+// agentTimes prints, per agent, how many cases ran, how many failed or
+// errored, and the time they took (summed: with cases side by side, more
+// than the wall clock); agents with problems first, then by name.
 func agentTimes(res []results.Case, w io.Writer) {
 	type tally struct {
-		n    int
-		secs float64
+		name           string
+		n, bad, errors int
+		secs           float64
 	}
 	per := map[string]*tally{}
-	var order []string
+	var order []*tally
 	for _, r := range res {
 		if r.Status == results.Skipped {
 			continue
 		}
 		a, _, _ := strings.Cut(r.Operation, ".")
 		if per[a] == nil {
-			per[a] = &tally{}
-			order = append(order, a)
+			per[a] = &tally{name: a}
+			order = append(order, per[a])
 		}
-		per[a].n++
-		per[a].secs += r.Seconds
+		t := per[a]
+		t.n++
+		t.secs += r.Seconds
+		switch {
+		case r.Failed():
+			t.bad++
+		case r.Errored():
+			t.errors++
+		}
 	}
 	if len(order) == 0 {
 		return
 	}
-	sort.Strings(order)
+	sort.Slice(order, func(i, j int) bool {
+		a, b := order[i], order[j]
+		if a.bad+a.errors != b.bad+b.errors {
+			return a.bad+a.errors > b.bad+b.errors
+		}
+		return a.name < b.name
+	})
 	var parts []string
-	for _, a := range order {
-		parts = append(parts, fmt.Sprintf("%s %d cases %.2fs", a, per[a].n, per[a].secs))
+	for _, t := range order {
+		p := fmt.Sprintf("%s %d cases", t.name, t.n)
+		if t.bad > 0 {
+			p += fmt.Sprintf(", %d failed", t.bad)
+		}
+		if t.errors > 0 {
+			p += fmt.Sprintf(", %d errors", t.errors)
+		}
+		parts = append(parts, fmt.Sprintf("%s %.2fs", p, t.secs))
 	}
-	fmt.Fprintf(w, "time per agent (the cases' own time, summed): %s\n", strings.Join(parts, " · "))
+	fmt.Fprintf(w, "per agent, problems first (the cases' own time, summed): %s\n", strings.Join(parts, " · "))
 }
 
 // DefaultParallel is how many cases run at once: one per CPU against the
@@ -727,10 +768,15 @@ func setServices(set *contracts.Set) []string {
 // ?wsdl) and extracts its contract in memory.
 func liveContract(ctx context.Context, hc *http.Client, endpoint, agent string, timeout time.Duration) (map[string][]byte, error) {
 	var why []string
+	missing := 0 // queries answered 404
 	for _, q := range []string{"?singleWsdl", "?wsdl"} {
 		url := netserver.AgentURL(endpoint, agent) + q
 		data, err := fetchWSDL(ctx, hc, url, timeout)
 		if err != nil {
+			var st httpStatus
+			if errors.As(err, &st) && st == http.StatusNotFound {
+				missing++
+			}
 			why = append(why, q+": "+err.Error())
 			continue
 		}
@@ -744,8 +790,14 @@ func liveContract(ctx context.Context, hc *http.Client, endpoint, agent string, 
 		}
 		return ex.Files, nil
 	}
+	if missing == 2 {
+		return nil, fmt.Errorf("%w: %s", errNotHosted, strings.Join(why, "; "))
+	}
 	return nil, fmt.Errorf("the install's WSDL of %s could not be had: %s", agent, strings.Join(why, "; "))
 }
+
+// errNotHosted: the install answers 404 for an agent's WSDL.
+var errNotHosted = errors.New("the install does not host this agent (HTTP 404 for its WSDL)")
 
 // ansi matches terminal colour codes (Ginkgo colours its parse errors).
 var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")

@@ -273,3 +273,34 @@ func BenchmarkPlan(b *testing.B) {
 		}
 	}
 }
+
+// --agents all against an install means every agent of Services88: the
+// pinned ones, and the others from the install's WSDL; one the install
+// does not serve (the mock serves the 57 pinned, not Archive or Ticket) is
+// reported as not hosted, not as a failure.
+func TestAgentsAllAgainstAnInstall(t *testing.T) {
+	rec := newRecording(t, nil)
+	dir := t.TempDir()
+	o := liveOptions(rec.srv.URL, dir)
+	o.Agents = "all"
+	var out bytes.Buffer
+	code := cli.Run(context.Background(), o, &out, &out)
+	if code != cli.ExitOK {
+		t.Fatalf("exit %d\n%s", code, out.String())
+	}
+	if !strings.Contains(out.String(), "not hosted by the install (HTTP 404 for their WSDL), so not tested: Archive, Ticket") {
+		t.Errorf("the not-hosted agents are not named:\n%.2000s", out.String())
+	}
+	sum := summaryOf(t, dir)
+	if strings.Join(sum.Runs[0].NotHosted, ",") != "Archive,Ticket" {
+		t.Errorf("manifest notHosted %v", sum.Runs[0].NotHosted)
+	}
+	agents := map[string]bool{}
+	for _, c := range sum.Cases {
+		a, _, _ := strings.Cut(c.Operation, ".")
+		agents[a] = true
+	}
+	if len(agents) != 57 {
+		t.Errorf("cases of %d agents, want the 57 the install hosts", len(agents))
+	}
+}

@@ -53,6 +53,59 @@ type Recorder struct {
 	notCompared map[string]string   // agent → why its WSDL was not compared
 	secrets     map[string]bool
 	red         *soap.Redactor
+
+	// Live, when set, gives the contract of an agent no loaded contract
+	// describes, from the upstream's own WSDL (conform proxy in front of an
+	// install); it is asked once per agent.
+	Live     func(agent string) (*contracts.Set, error)
+	liveMu   sync.Mutex
+	liveSets map[string]*contracts.Set
+	liveWhy  map[string]string // agent → why its live WSDL could not be had
+}
+
+// setFor is the contract set that describes an agent: the loaded one, or
+// the upstream's live WSDL of it (fetched once).
+func (r *Recorder) setFor(agent string) *contracts.Set {
+	if r.set.Contract(agent) != nil || r.Live == nil {
+		return r.set
+	}
+	r.liveMu.Lock()
+	defer r.liveMu.Unlock()
+	if s, ok := r.liveSets[agent]; ok {
+		return s
+	}
+	if _, failed := r.liveWhy[agent]; failed {
+		return r.set
+	}
+	s, err := r.Live(agent)
+	if err != nil {
+		if r.liveWhy == nil {
+			r.liveWhy = map[string]string{}
+		}
+		r.liveWhy[agent] = err.Error()
+		return r.set
+	}
+	if r.liveSets == nil {
+		r.liveSets = map[string]*contracts.Set{}
+	}
+	r.liveSets[agent] = s
+	return s
+}
+
+// LiveContracts say which agents were checked against the upstream's live
+// WSDL (their origin), and for which it could not be had, and why.
+func (r *Recorder) LiveContracts() (origins, why map[string]string) {
+	r.liveMu.Lock()
+	defer r.liveMu.Unlock()
+	origins = map[string]string{}
+	for a := range r.liveSets {
+		origins[a] = contracts.OriginLive
+	}
+	why = map[string]string{}
+	for a, w := range r.liveWhy {
+		why[a] = w
+	}
+	return origins, why
 }
 
 type opStats struct {
@@ -173,7 +226,8 @@ func agentOf(req *http.Request) (string, bool) {
 
 // check validates one exchange and records it.
 func (r *Recorder) check(ex exchange) {
-	c := r.set.Contract(ex.agent)
+	set := r.setFor(ex.agent)
+	c := set.Contract(ex.agent)
 	var op *contract.Operation
 	if c != nil {
 		op = c.ByAction(ex.action)
@@ -189,7 +243,17 @@ func (r *Recorder) check(ex exchange) {
 	}
 	switch {
 	case c == nil:
-		add(checks.OpUnknown, results.Failed, fmt.Sprintf("the client called the agent %s, which no loaded contract describes", ex.agent))
+		why := ""
+		if r.Live != nil {
+			r.liveMu.Lock()
+			why = r.liveWhy[ex.agent]
+			r.liveMu.Unlock()
+		}
+		msg := fmt.Sprintf("the client called the agent %s, which no loaded contract describes", ex.agent)
+		if why != "" {
+			msg += ", and the upstream's WSDL of it could not be had: " + why
+		}
+		add(checks.OpUnknown, results.Failed, msg)
 		clientFailed = true
 	case op == nil:
 		add(checks.OpUnknown, results.Failed, fmt.Sprintf("the client's SOAPAction \"%s\" names no operation of %s", ex.action, ex.agent))
@@ -203,7 +267,7 @@ func (r *Recorder) check(ex exchange) {
 				rv = &validate.Result{Findings: []validate.Finding{{Check: checks.XMLSize, Severity: checks.Must,
 					Message: fmt.Sprintf("the %s is %d bytes; it was passed on whole and checked no further than %d", dir, capd.size, MaxChecked)}}}
 			} else {
-				rv = r.set.Validator.ValidateAndRead(capd.buf.Bytes(), soap.Charset(contentType), validate.Target{Service: ex.agent, Operation: op.Name, Direction: dir})
+				rv = set.Validator.ValidateAndRead(capd.buf.Bytes(), soap.Charset(contentType), validate.Target{Service: ex.agent, Operation: op.Name, Direction: dir})
 				if rv.Message != nil {
 					msgs = append(msgs, rv.Message)
 				}

@@ -105,11 +105,11 @@ type skipGroup struct {
 
 // agentView is one agent's part of the page.
 type agentView struct {
-	Name                                 string
-	Rows                                 []matrixRow
-	Problems                             []problem
+	Name                                                string
+	Rows                                                []matrixRow
+	Problems                                            []problem
 	Ops, Conformant, NotConformant, Incomplete, Skipped int
-	Open                                 bool // its cards open (few problems in all)
+	Open                                                bool // its cards open (few problems in all)
 }
 
 // HTML renders the summary as one self-contained page: inline styles, no

@@ -80,6 +80,9 @@ type Manifest struct {
 	Options    Options           `json:"options"`
 	// RunID names what the run created on the install (conform-<run id>).
 	RunID string `json:"runId,omitempty"`
+	// NotHosted are the agents of --agents all the install does not serve
+	// (HTTP 404 for their WSDL): not tested, and no failure.
+	NotHosted []string `json:"notHosted,omitempty"`
 	// Tier is how far the run could change the install: read-only,
 	// own-data, disposable, or embedded-mock.
 	Tier string `json:"tier,omitempty"`
