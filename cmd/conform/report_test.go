@@ -155,7 +155,7 @@ var _ = Describe("reports", func() {
 		dir := GinkgoT().TempDir()
 		Expect(os.WriteFile(filepath.Join(dir, "summary.json"), hostile, 0o644)).To(Succeed())
 		code, out, errs := conformProcess(nil, "report", filepath.Join(dir, "summary.json"))
-		Expect(code).To(Equal(0), errs)
+		Expect(code).To(Equal(1), errs) // the verdict's exit code, as conform run's
 		Expect(out + errs).NotTo(ContainSubstring("\x1b"))
 		Expect(out).To(ContainSubstring("NOT CONFORMANT")) // recomputed from the cases, not taken on its word
 		junit, err := os.ReadFile(filepath.Join(dir, "junit.xml"))
@@ -195,7 +195,7 @@ var _ = Describe("reports", func() {
 		dir := GinkgoT().TempDir()
 		Expect(os.WriteFile(filepath.Join(dir, "summary.json"), data, 0o644)).To(Succeed())
 		code, _, errs := conformProcess(nil, "report", filepath.Join(dir, "summary.json"))
-		Expect(code).To(Equal(0), errs)
+		Expect(code).To(Equal(1), errs) // the verdict's exit code
 		page, _ := filepath.Abs(filepath.Join(dir, "report.html"))
 		raw, _ := os.ReadFile(page)
 		Expect(string(raw)).To(ContainSubstring(`http-equiv="Content-Security-Policy" content="default-src 'none'`))
@@ -215,7 +215,7 @@ var _ = Describe("reports", func() {
 
 		again := GinkgoT().TempDir()
 		code, out, errs := conformProcess(nil, "report", filepath.Join(broken, "summary.json"), "--out", again)
-		Expect(code).To(Equal(0), errs)
+		Expect(code).To(Equal(1), errs) // the verdict's exit code, as conform run's
 		Expect(out).To(ContainSubstring("NOT CONFORMANT"))
 		html, err := os.ReadFile(filepath.Join(again, "report.html"))
 		Expect(err).NotTo(HaveOccurred())

@@ -6,7 +6,6 @@ import (
 	"io"
 	"path/filepath"
 	"sort"
-	"strings"
 
 	"github.com/conform-dev/conform/fixtures"
 	"github.com/conform-dev/conform/internal/report"
@@ -27,8 +26,8 @@ func Report(summary, out string, o report.Output, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "conform report: cannot write %s: %v\n", out, err)
 		return ExitInfra
 	}
-	fmt.Fprintf(stdout, "%s: %s → %s\n", summary, strings.ToUpper(s.Verdict.Status), filepath.Join(out, "report.html"))
-	return ExitOK
+	fmt.Fprintf(stdout, "%s → %s\n%s\n", summary, filepath.Join(out, "report.html"), VerdictLine(s))
+	return VerdictExit(s)
 }
 
 // Merge runs `conform report merge A.json B.json ... --out DIR`.
@@ -51,11 +50,8 @@ func Merge(files []string, out string, o report.Output, stdout, stderr io.Writer
 		fmt.Fprintf(stderr, "conform report merge: cannot write %s: %v\n", out, err)
 		return ExitInfra
 	}
-	fmt.Fprintf(stdout, "%d runs, %d cases: %s → %s\n", len(s.Runs), len(s.Cases), strings.ToUpper(s.Verdict.Status), out)
-	if !s.Verdict.Conformant {
-		return ExitFailures
-	}
-	return ExitOK
+	fmt.Fprintf(stdout, "%d runs, %d cases → %s\n%s\n", len(s.Runs), len(s.Cases), out, VerdictLine(s))
+	return VerdictExit(s)
 }
 
 // CheckManifest compares the schemas and fixtures a previous certification

@@ -567,25 +567,106 @@ func verdict(sum *report.Summary, dir string, took time.Duration, stdout, stderr
 		len(sum.Cases), c[report.Passed], c[report.Failed], c[report.Error], c[report.Skipped],
 		sum.Totals.CheckCount(), k[report.Passed], k[report.Failed], k[report.Warning], k[report.Error], k[report.NotApplicable], took.Seconds())
 	fmt.Fprintf(stdout, "reports: %[1]s/report.html, %[1]s/summary.json, %[1]s/junit.xml, evidence in %[1]s/evidence/\n", dir)
+	fmt.Fprintln(stdout, VerdictLine(sum))
+	return VerdictExit(sum)
+}
+
+// VerdictExit is the exit code of a summary's verdict, the same for every
+// command that has one (run, report, report merge, mock and proxy with
+// --reports): conformant 0, not conformant 1, incomplete with errors 3,
+// nothing tested (every case skipped) 2.
+func VerdictExit(sum *report.Summary) int {
 	switch sum.Verdict.Status {
 	case report.NotConformant:
-		fmt.Fprintf(stdout, "NOT CONFORMANT: %s\n", strings.Join(sum.FailedCases(), "; "))
 		return ExitFailures
 	case report.Incomplete:
 		if len(sum.ErroredCases()) == 0 {
-			fmt.Fprintln(stdout, "INCOMPLETE: every selected case was skipped")
 			return ExitUsage
 		}
-		fmt.Fprintf(stdout, "INCOMPLETE: errors in %s\n", strings.Join(sum.ErroredCases(), "; "))
 		return ExitInfra
+	}
+	return ExitOK
+}
+
+// VerdictLine is the verdict in one line: the failed cases named (the first
+// few), errors and skips counted by reason.
+func VerdictLine(sum *report.Summary) string {
+	c := sum.Totals.Cases
+	switch sum.Verdict.Status {
+	case report.NotConformant:
+		failed := sum.FailedCases()
+		line := fmt.Sprintf("NOT CONFORMANT: %d case%s failed: %s", len(failed), plural(len(failed)), strings.Join(first(failed, 5), "; "))
+		if len(failed) > 5 {
+			line += fmt.Sprintf("; and %d more (report.html groups them by cause)", len(failed)-5)
+		}
+		return line
+	case report.Incomplete:
+		if len(sum.ErroredCases()) == 0 {
+			return "INCOMPLETE: every selected case was skipped"
+		}
+		return fmt.Sprintf("INCOMPLETE: %d case%s with errors: %s", c[report.Error], plural(c[report.Error]), errorReasons(sum))
 	}
 	if n := c[report.Skipped]; n > 0 {
 		// Not a plain green: say what was not tested.
-		fmt.Fprintf(stdout, "CONFORMANT, with %d of %d cases skipped: %s\n", n, len(sum.Cases), skipReasons(sum))
-		return ExitOK
+		return fmt.Sprintf("CONFORMANT, with %d of %d cases skipped: %s", n, len(sum.Cases), skipReasons(sum))
 	}
-	fmt.Fprintln(stdout, "CONFORMANT")
-	return ExitOK
+	return "CONFORMANT"
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func first(list []string, n int) []string {
+	if len(list) > n {
+		return list[:n]
+	}
+	return list
+}
+
+// errorReasons counts the errored cases by their first error, the most
+// frequent first: "78 not attempted: the endpoint stopped answering…; 1
+// User.GetAccessToken valid ticket: connection refused".
+func errorReasons(sum *report.Summary) string {
+	count := map[string]int{}
+	example := map[string]string{}
+	var order []string
+	for _, c := range sum.Cases {
+		if c.Outcome != report.Error {
+			continue
+		}
+		why := "an error"
+	find:
+		for _, st := range c.Steps {
+			for _, r := range st.Results {
+				if r.Outcome == report.Error {
+					why = r.Message
+					break find
+				}
+			}
+		}
+		if count[why] == 0 {
+			order = append(order, why)
+			example[why] = c.Operation + " " + c.Name
+		}
+		count[why]++
+	}
+	sort.SliceStable(order, func(i, j int) bool { return count[order[i]] > count[order[j]] })
+	var parts []string
+	for _, why := range first(order, 5) {
+		if count[why] == 1 {
+			parts = append(parts, fmt.Sprintf("%s: %s", example[why], why))
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%d cases: %s", count[why], why))
+	}
+	if len(order) > 5 {
+		parts = append(parts, fmt.Sprintf("and %d other reasons", len(order)-5))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // skipReasons counts the skipped cases by reason: "40 mutating case
