@@ -190,6 +190,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.BoolVar(&o.MayDamageInstall, "may-damage-install", false, "the disposable-install tier, for a throwaway install only: run every case, generated requests whose sample identifiers may name existing records included (the install's data may be damaged)")
 		fs.BoolVar(&o.Plan, "plan", false, "print every case the run would send (its calls and their safety) and every case it would skip and why, grouped by agent; send nothing")
 		fs.BoolVar(&o.PlanJSON, "json", false, "with --plan: the plan as JSON")
+		fs.StringVar(&o.Shard, "shard", "", "run share `K/N` of the selected cases (job K of N of a CI matrix or a Kubernetes Indexed Job); conform report merge joins the N summaries into the whole run")
 		fs.IntVar(&o.Parallel, "parallel", 0, "cases run at once (default: one per CPU against the embedded mock, 4 against a live endpoint)")
 		fs.IntVar(&o.MaxTransportFailures, "max-transport-failures", 3, "after this many cases in a row cannot reach the endpoint, report the rest as not attempted (0: never)")
 		var contractDirs multi

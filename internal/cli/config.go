@@ -38,6 +38,7 @@ type Config struct {
 	MaxTransportFailures *int     `yaml:"max-transport-failures"`
 	AllowMutations       *bool    `yaml:"allow-mutations"`
 	MayDamageInstall     *bool    `yaml:"may-damage-install"`
+	Shard                *string  `yaml:"shard"`
 	Reports              *string  `yaml:"reports"`
 	Contracts            []string `yaml:"contracts"`
 	CACert               *string  `yaml:"ca-cert"`
@@ -212,6 +213,7 @@ func (c *Config) Apply(o *RunOptions, set map[string]bool) error {
 	}
 	str("user", &o.User, c.User, "CONFORM_USER", false)
 	str("label-filter", &o.LabelFilter, c.LabelFilter, "", false)
+	str("shard", &o.Shard, c.Shard, "", false)
 	str("reports", &o.Reports, c.Reports, "", true)
 	str("ca-cert", &o.CACert, c.CACert, "", true)
 	str("expect-manifest", &o.ExpectManifest, c.ExpectManifest, "", true)

@@ -74,6 +74,10 @@ type RunOptions struct {
 	// JSON).
 	Plan     bool
 	PlanJSON bool
+	// Shard is "K/N": run share K of N of the selected cases (a CI
+	// matrix, a Kubernetes Indexed Job); the N summaries merge back to the
+	// whole run.
+	Shard string
 	Parallel int // cases at once; 0: DefaultParallel
 	// MaxTransportFailures: after this many cases in a row could not reach
 	// the endpoint, the rest are reported as not attempted (0: never).
@@ -132,6 +136,11 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 			say("--label-filter %q: %s", o.LabelFilter, ansi.ReplaceAllString(err.Error(), ""))
 			return ExitUsage
 		}
+	}
+	shard, err := plan.ParseShard(o.Shard)
+	if err != nil {
+		say("%v", err)
+		return ExitUsage
 	}
 	if o.PlanJSON && !o.Plan {
 		say("--json is the form of --plan: give both (conform run --plan --json)")
@@ -330,7 +339,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		say("%v", err)
 		return ExitUsage
 	}
-	sel := plan.Selection{Ops: ops}
+	sel := plan.Selection{Ops: ops, Shard: shard}
 	if len(agents) > 0 && !all {
 		sel.Agents = agents
 	}
@@ -798,7 +807,7 @@ func Manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog, se
 	m := report.Manifest{
 		SuiteVersion: version(), Commit: commit(), Endpoint: endpoint, Target: target, StartedAt: start,
 		Schemas: set.Hashes, Fixtures: map[string]string{},
-		Options: report.Options{Ops: ops, LabelFilter: o.LabelFilter, AllowMutations: o.AllowMutations, MayDamageInstall: o.MayDamageInstall, Timeout: o.Timeout.String()},
+		Options: report.Options{Ops: ops, LabelFilter: o.LabelFilter, AllowMutations: o.AllowMutations, MayDamageInstall: o.MayDamageInstall, Timeout: o.Timeout.String(), Shard: o.Shard},
 		Tier:    tier,
 	}
 	for f, h := range cat.Hashes {

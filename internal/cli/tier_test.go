@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"reflect"
+	"sort"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -302,5 +305,62 @@ func TestAgentsAllAgainstAnInstall(t *testing.T) {
 	}
 	if len(agents) != 57 {
 		t.Errorf("cases of %d agents, want the 57 the install hosts", len(agents))
+	}
+}
+
+// A run sharded four ways, merged, reports exactly the cases, the checks
+// and the verdict of the run in one piece; every case is in one shard.
+func TestShardsMergeToTheWholeRun(t *testing.T) {
+	whole := t.TempDir()
+	o := cli.RunOptions{Timeout: 10 * time.Second, Reports: whole, Quiet: true, Agents: "User,SoPrincipal,CustomObject"}
+	var out bytes.Buffer
+	if code := cli.Run(context.Background(), o, &out, &out); code != cli.ExitOK {
+		t.Fatalf("whole run: exit %d\n%s", code, out.String())
+	}
+	var parts []*report.Summary
+	seen := map[string]int{}
+	for k := 1; k <= 4; k++ {
+		dir := t.TempDir()
+		o.Reports, o.Shard = dir, fmt.Sprintf("%d/4", k)
+		out.Reset()
+		if code := cli.Run(context.Background(), o, &out, &out); code != cli.ExitOK {
+			t.Fatalf("shard %d/4: exit %d\n%s", k, code, out.String())
+		}
+		s := summaryOf(t, dir)
+		if s.Runs[0].Options.Shard != o.Shard {
+			t.Errorf("the manifest says shard %q", s.Runs[0].Options.Shard)
+		}
+		for _, c := range s.Cases {
+			seen[c.Operation+" "+c.Name]++
+		}
+		parts = append(parts, s)
+	}
+	merged := report.Merge(parts...)
+	w := summaryOf(t, whole)
+	key := func(s *report.Summary) []string {
+		var out []string
+		for _, c := range s.Cases {
+			out = append(out, c.Operation+" "+c.Name+" "+c.Outcome)
+		}
+		sort.Strings(out)
+		return out
+	}
+	if !reflect.DeepEqual(key(merged), key(w)) {
+		t.Errorf("the merged shards' cases differ from the whole run's: %d vs %d", len(merged.Cases), len(w.Cases))
+	}
+	for c, n := range seen {
+		if n != 1 {
+			t.Errorf("%s is in %d shards", c, n)
+		}
+	}
+	if !reflect.DeepEqual(merged.Totals, w.Totals) || merged.Verdict.Status != w.Verdict.Status {
+		t.Errorf("totals %v / %v, verdict %s / %s", merged.Totals, w.Totals, merged.Verdict.Status, w.Verdict.Status)
+	}
+	// Balanced: no shard has more than a quarter and one of the cases, but
+	// for the exclusive ones kept together.
+	for i, p := range parts {
+		if len(p.Cases) > len(w.Cases)/4+2 {
+			t.Errorf("shard %d has %d of %d cases", i+1, len(p.Cases), len(w.Cases))
+		}
 	}
 }

@@ -70,6 +70,72 @@ type Selection struct {
 	Ops    map[string]bool            // Agent.Operation
 	Agents map[string]bool            // agent names; nil: every one
 	Match  func(labels []string) bool // a label filter
+	Shard  Shard                      // a share of the selected cases; zero: all
+}
+
+// Shard is share K of N (1 ≤ K ≤ N) of a run's selected cases, for a
+// scheduler that runs N jobs (a CI matrix, a Kubernetes Indexed Job).
+type Shard struct{ K, N int }
+
+// ParseShard reads "K/N".
+func ParseShard(s string) (Shard, error) {
+	var sh Shard
+	if s == "" {
+		return sh, nil
+	}
+	if _, err := fmt.Sscanf(s, "%d/%d", &sh.K, &sh.N); err != nil || sh.N < 1 || sh.K < 1 || sh.K > sh.N || fmt.Sprintf("%d/%d", sh.K, sh.N) != s {
+		return Shard{}, fmt.Errorf("--shard %q: want K/N with 1 ≤ K ≤ N, such as 2/4 (the share of job K of N)", s)
+	}
+	return sh, nil
+}
+
+func (s Shard) String() string {
+	if s.N == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d/%d", s.K, s.N)
+}
+
+// shardOf deals the selected cases to N shards, the same way for every job
+// (it depends on the catalog and the selection only): the exclusive cases
+// (which run alone) all in one shard, the others each to the shard with
+// the fewest cases so far, so that shards differ by one case at most where
+// the exclusive ones allow. It returns each case's shard, 1-based.
+func shardOf(cases []*fixture.Case, n int) []int {
+	out := make([]int, len(cases))
+	count := make([]int, n+1)
+	least := func() int {
+		k := 1
+		for i := 2; i <= n; i++ {
+			if count[i] < count[k] {
+				k = i
+			}
+		}
+		return k
+	}
+	excl := 0
+	for _, c := range cases {
+		if c.Exclusive {
+			excl++
+		}
+	}
+	if excl > 0 {
+		k := least()
+		for i, c := range cases {
+			if c.Exclusive {
+				out[i] = k
+			}
+		}
+		count[k] += excl
+	}
+	for i, c := range cases {
+		if !c.Exclusive {
+			k := least()
+			out[i] = k
+			count[k]++
+		}
+	}
+	return out
 }
 
 func (s Selection) picks(c *fixture.Case) bool {
@@ -91,15 +157,28 @@ type Plan struct {
 	// Unplanned are agents whose contract comes from the install at run
 	// time: their cases are not known until it is fetched.
 	Unplanned []string
+	// Shard is the share of the selected cases this run takes (zero: all).
+	Shard Shard
 }
 
 // Make selects cases from the catalog and decides each.
 func Make(cat *fixture.Catalog, sel Selection, tier safety.Tier, live bool) *Plan {
-	p := &Plan{Tier: tier, Live: live}
+	p := &Plan{Tier: tier, Live: live, Shard: sel.Shard}
+	var picked []*fixture.Case
 	for _, c := range cat.Cases {
 		if sel.picks(c) {
-			p.Entries = append(p.Entries, Entry{Case: c, Skip: Decide(c, tier, live)})
+			picked = append(picked, c)
 		}
+	}
+	var shard []int
+	if sel.Shard.N > 1 {
+		shard = shardOf(picked, sel.Shard.N)
+	}
+	for i, c := range picked {
+		if shard != nil && shard[i] != sel.Shard.K {
+			continue
+		}
+		p.Entries = append(p.Entries, Entry{Case: c, Skip: Decide(c, tier, live)})
 	}
 	return p
 }
@@ -152,11 +231,15 @@ func (p *Plan) Counts() (run, writing, calls int) {
 // and the writing calls it may make.
 func (p *Plan) Headline() string {
 	run, writing, calls := p.Counts()
-	if !p.Live {
-		return fmt.Sprintf("tier: every case (the embedded mock is conform's own, made for this run): %d cases, %d of which write (%d writing calls)", run, writing, calls)
+	share := ""
+	if p.Shard.N > 1 {
+		share = fmt.Sprintf(" (shard %s of the selected cases)", p.Shard)
 	}
-	return fmt.Sprintf("tier: %s (%s): %s; %d of %d selected cases run, %d of them write (at most %d writing calls)",
-		p.Tier, p.Tier.How(), p.Tier.Meaning(), run, len(p.Entries), writing, calls)
+	if !p.Live {
+		return fmt.Sprintf("tier: every case%s (the embedded mock is conform's own, made for this run): %d cases, %d of which write (%d writing calls)", share, run, writing, calls)
+	}
+	return fmt.Sprintf("tier: %s (%s): %s; %d of %d selected cases%s run, %d of them write (at most %d writing calls)",
+		p.Tier, p.Tier.How(), p.Tier.Meaning(), run, len(p.Entries), share, writing, calls)
 }
 
 // JSON is the plan for machines (`conform run --plan --json`).

@@ -105,6 +105,7 @@ type Options struct {
 	// MayDamageInstall: the disposable-install tier was chosen.
 	MayDamageInstall bool   `json:"mayDamageInstall,omitempty"`
 	Timeout          string `json:"timeout"`
+	Shard            string `json:"shard,omitempty"` // "K/N": the run took share K of N of the selected cases
 }
 
 // Allowance is one thing the suite deliberately does not check, and why.
