@@ -17,7 +17,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-var recipes = []string{"github-actions.yml", "gitlab-ci.yml", "Jenkinsfile"}
+var recipes = []string{"github-actions.yml", "gitlab-ci.yml", "Jenkinsfile", "github-actions-fleet.yml", "gitlab-ci-fleet.yml", "kubernetes-fleet.yaml"}
 
 func read(t *testing.T, name string) string {
 	t.Helper()
@@ -29,14 +29,58 @@ func read(t *testing.T, name string) string {
 }
 
 func TestYAMLParses(t *testing.T) {
-	for _, name := range []string{"github-actions.yml", "gitlab-ci.yml"} {
-		var doc map[string]any
-		if err := yaml.Unmarshal([]byte(read(t, name)), &doc); err != nil {
-			t.Errorf("%s: %v", name, err)
+	for _, name := range []string{"github-actions.yml", "gitlab-ci.yml", "github-actions-fleet.yml", "gitlab-ci-fleet.yml", "kubernetes-fleet.yaml"} {
+		dec := yaml.NewDecoder(strings.NewReader(read(t, name)))
+		n := 0
+		for {
+			var doc map[string]any
+			err := dec.Decode(&doc)
+			if err != nil {
+				if err.Error() != "EOF" {
+					t.Errorf("%s: %v", name, err)
+				}
+				break
+			}
+			if len(doc) == 0 {
+				t.Errorf("%s: an empty document", name)
+			}
+			n++
 		}
-		if len(doc) == 0 {
+		if n == 0 {
 			t.Errorf("%s: empty", name)
 		}
+	}
+}
+
+// The fleet recipes run a job per install (and shard) on the scheduler the
+// user has, then merge every summary: secrets from the CI's store or a
+// Kubernetes Secret, never a command line; the Kubernetes Job is Indexed,
+// its reports on a volume the merge Job reads.
+func TestFleetRecipes(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want []string
+	}{
+		{"github-actions-fleet.yml", []string{"matrix:", "--shard ${{ matrix.shard }}/2", "CONFORM_PASSWORD: ${{ secrets.CONFORM_PASSWORD }}", "needs: install", "report merge runs --out reports", "report_paths: reports/junit.xml"}},
+		{"gitlab-ci-fleet.yml", []string{"parallel:", "matrix:", `--shard "$SHARD"`, "needs: [conformance]", "conform report merge reports --out fleet", "junit: fleet/junit.xml"}},
+		{"kubernetes-fleet.yaml", []string{"completionMode: Indexed", "JOB_COMPLETION_INDEX", "secretKeyRef:", "name: CONFORM_PASSWORD", "persistentVolumeClaim: {claimName: conform-reports}", `args: ["report", "merge", "/reports", "--out", "/reports/fleet"]`, "runAsNonRoot: true"}},
+	} {
+		text := read(t, tc.name)
+		for _, w := range tc.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: lacks %q", tc.name, w)
+			}
+		}
+		if regexp.MustCompile(`(?i)--(password|ticket|app-token)[ =]`).MatchString(text) {
+			t.Errorf("%s: passes a secret on the command line", tc.name)
+		}
+		if regexp.MustCompile(`(?m)^\s*CONFORM_PASSWORD\s*:\s*\S`).MatchString(text) && !strings.Contains(text, "secrets.CONFORM_PASSWORD") {
+			t.Errorf("%s: writes CONFORM_PASSWORD in the file", tc.name)
+		}
+	}
+	// actionlint passes the fleet workflow too.
+	if out, err := exec.Command("go", "tool", "actionlint", "-no-color", "github-actions-fleet.yml").CombinedOutput(); err != nil {
+		t.Errorf("actionlint: %v\n%s", err, out)
 	}
 }
 

@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"github.com/conform-dev/conform/internal/contracts"
 	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/conform-dev/conform/fixtures"
 	"github.com/conform-dev/conform/internal/report"
@@ -30,10 +33,72 @@ func Report(summary, out string, o report.Output, stdout, stderr io.Writer) int 
 	return VerdictExit(s)
 }
 
+// summaryFiles expands merge's arguments: a file is itself, a glob pattern
+// its matches, a folder every summary.json below it (up to four levels,
+// leaving out --out's own); sorted, each once.
+func summaryFiles(args []string, out string) ([]string, error) {
+	seen := map[string]bool{}
+	var files []string
+	add := func(f string) {
+		if abs, err := filepath.Abs(f); err == nil && !seen[abs] {
+			seen[abs] = true
+			files = append(files, f)
+		}
+	}
+	outAbs, _ := filepath.Abs(out)
+	for _, a := range args {
+		matches := []string{a}
+		if strings.ContainsAny(a, "*?[") {
+			m, err := filepath.Glob(a)
+			if err != nil || len(m) == 0 {
+				return nil, fmt.Errorf("%s: matches no file", a)
+			}
+			matches = m
+		}
+		for _, m := range matches {
+			st, err := os.Stat(m)
+			if err != nil {
+				return nil, err
+			}
+			if !st.IsDir() {
+				add(m)
+				continue
+			}
+			found := 0
+			filepath.WalkDir(m, func(p string, d fs.DirEntry, err error) error {
+				if err != nil {
+					return nil
+				}
+				if d.IsDir() {
+					if abs, _ := filepath.Abs(p); abs == outAbs || strings.Count(filepath.ToSlash(strings.TrimPrefix(p, m)), "/") > 4 {
+						return filepath.SkipDir
+					}
+					return nil
+				}
+				if d.Name() == "summary.json" {
+					add(p)
+					found++
+				}
+				return nil
+			})
+			if found == 0 {
+				return nil, fmt.Errorf("%s: no summary.json below it", m)
+			}
+		}
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
 // Merge runs `conform report merge A.json B.json ... --out DIR`.
-func Merge(files []string, out string, o report.Output, stdout, stderr io.Writer) int {
-	if len(files) < 2 || out == "" {
-		fmt.Fprintln(stderr, "conform report merge: want two or more summary.json files and --out DIR")
+func Merge(args []string, out string, o report.Output, stdout, stderr io.Writer) int {
+	if len(args) == 0 || out == "" {
+		fmt.Fprintln(stderr, "conform report merge: want summary.json files, folders that hold them (a CI's downloaded artifacts, a volume of runs), or glob patterns, and --out DIR")
+		return ExitUsage
+	}
+	files, err := summaryFiles(args, out)
+	if err != nil {
+		fmt.Fprintf(stderr, "conform report merge: %v\n", err)
 		return ExitUsage
 	}
 	var parts []*report.Summary
