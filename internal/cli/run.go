@@ -77,7 +77,7 @@ type RunOptions struct {
 	// Shard is "K/N": run share K of N of the selected cases (a CI
 	// matrix, a Kubernetes Indexed Job); the N summaries merge back to the
 	// whole run.
-	Shard string
+	Shard    string
 	Parallel int // cases at once; 0: DefaultParallel
 	// MaxTransportFailures: after this many cases in a row could not reach
 	// the endpoint, the rest are reported as not attempted (0: never).
