@@ -157,6 +157,10 @@ type Step struct {
 	Call    string  `json:"call"`
 	Fault   bool    `json:"fault"`             // the answer was a SOAP Fault
 	CleanUp bool    `json:"cleanUp,omitempty"` // conform's own call deleting what the case created
+	// Passed counts the passing checks summary.json leaves out (every
+	// passing check but the case's own expectations): a fleet's summaries
+	// stay about 1 KB per passing case. In memory, a run's steps hold them all.
+	Passed int `json:"passed,omitempty"`
 	Seconds float64 `json:"seconds,omitempty"` // of the HTTP exchange
 	// Evidence are the step's evidence files: in summary.json relative to
 	// the summary's folder; in memory absolute.
@@ -237,6 +241,9 @@ func (s *Summary) Finish() {
 		for _, st := range c.Steps {
 			for _, r := range st.Results {
 				s.Totals.Checks[r.Outcome]++
+			}
+			if st.Passed > 0 {
+				s.Totals.Checks[Passed] += st.Passed
 			}
 		}
 	}
@@ -338,4 +345,38 @@ func severity(id string) string {
 func agentOf(op string) string {
 	a, _, _ := strings.Cut(op, ".")
 	return a
+}
+
+// kept are the passing checks summary.json keeps: what the case itself
+// expected and proved (a value read back, an outcome).
+var kept = map[string]bool{checks.ExpOutcome: true, checks.ExpValue: true}
+
+// Compact is the summary as summary.json holds it: each step's passing
+// checks counted, not listed, but the case's expectations; failures,
+// warnings, errors and evidence whole. Totals and verdict are unchanged.
+func (s *Summary) Compact() *Summary {
+	out := *s
+	out.Cases = make([]Case, len(s.Cases))
+	for i, c := range s.Cases {
+		if c.Steps == nil {
+			out.Cases[i] = c
+			continue
+		}
+		steps := make([]Step, len(c.Steps))
+		for j, st := range c.Steps {
+			var rs []Result
+			for _, r := range st.Results {
+				if r.Outcome == Passed && !kept[r.Check] {
+					st.Passed++
+					continue
+				}
+				rs = append(rs, r)
+			}
+			st.Results = rs
+			steps[j] = st
+		}
+		c.Steps = steps
+		out.Cases[i] = c
+	}
+	return &out
 }

@@ -71,8 +71,10 @@ func TestJSONRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(s, back) {
-		a, _ := json.Marshal(s)
+	// summary.json counts the passing checks it leaves out: what comes back
+	// is the compact summary, with the same totals and verdict.
+	if !reflect.DeepEqual(s.Compact(), back) || !reflect.DeepEqual(s.Totals, back.Totals) {
+		a, _ := json.Marshal(s.Compact())
 		b, _ := json.Marshal(back)
 		t.Errorf("summary changed through JSON:\n%s\n%s", a, b)
 	}
