@@ -237,11 +237,39 @@ var _ = Describe("reports", func() {
 		Expect(json.Unmarshal(data, &sum)).To(Succeed())
 		Expect(sum.Runs).To(HaveLen(2))
 		Expect(sum.Verdict.Status).To(Equal("not conformant"))
-		Expect(sum.Verdict.Operations).To(HaveKeyWithValue("User.GetAccessToken", "not conformant"))
-		Expect(sum.Verdict.Operations).To(HaveKeyWithValue("User.GetExternalTokens", "conformant"))
+		// The merge is an index: it names each run's own summary, and the
+		// fleet page links each run's own page.
+		var idx struct {
+			Parts []string `json:"parts"`
+			Fleet struct {
+				Runs []struct {
+					Verdict string `json:"verdict"`
+					Page    string `json:"page"`
+				} `json:"runs"`
+			} `json:"fleet"`
+		}
+		Expect(json.Unmarshal(data, &idx)).To(Succeed())
+		Expect(idx.Parts).To(HaveLen(2))
+		Expect(idx.Fleet.Runs).To(HaveLen(2))
+		Expect(idx.Fleet.Runs[0].Verdict).To(Equal("not conformant"), "problems first")
+		Expect(filepath.Join(merged, idx.Fleet.Runs[0].Page)).To(BeAnExistingFile())
 		for _, f := range []string{"junit.xml", "report.html"} {
 			Expect(filepath.Join(merged, f)).To(BeAnExistingFile())
 		}
+		// conform report reads the index back, its runs again.
+		again = GinkgoT().TempDir()
+		code, out, errs = conformProcess(nil, "report", filepath.Join(merged, "summary.json"), "--out", again)
+		Expect(code).To(Equal(1), out+errs)
+		Expect(out).To(ContainSubstring("NOT CONFORMANT: 1 of 2 runs conformant, 1 not conformant"))
+		page, _ := os.ReadFile(filepath.Join(again, "report.html"))
+		Expect(string(page)).To(ContainSubstring("Installs × agents"))
+		// Chromium renders the fleet page: the matrix, the causes across the
+		// fleet, no active content.
+		fleetPage, _ := filepath.Abs(filepath.Join(merged, "report.html"))
+		dom := headless(chromium(), fleetPage, "--dump-dom")
+		Expect(dom).To(ContainSubstring("NOT CONFORMANT: a fleet of 2 runs"))
+		Expect(dom).To(ContainSubstring("Failures by cause across the fleet"))
+		Expect(activeContent(dom)).To(BeEmpty())
 	})
 
 	It("refuses to certify with schemas or fixtures other than the expected manifest's", func() {

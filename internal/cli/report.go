@@ -25,6 +25,19 @@ func Report(summary, out string, o report.Output, stdout, stderr io.Writer) int 
 	if out == "" {
 		out = filepath.Dir(summary)
 	}
+	if len(s.Parts) > 0 {
+		// A fleet's index: its runs are read again, one at a time.
+		if s, err = report.Refleet(summary, s, out); err != nil {
+			fmt.Fprintf(stderr, "conform report: %v\n", err)
+			return ExitUsage
+		}
+		if err := report.WriteFleet(out, s); err != nil {
+			fmt.Fprintf(stderr, "conform report: cannot write %s: %v\n", out, err)
+			return ExitInfra
+		}
+		fmt.Fprintf(stdout, "%s → %s\n%s\n", summary, filepath.Join(out, "report.html"), VerdictLine(s))
+		return VerdictExit(s)
+	}
 	if err := report.WriteAll(out, s, o); err != nil {
 		fmt.Fprintf(stderr, "conform report: cannot write %s: %v\n", out, err)
 		return ExitInfra
@@ -101,21 +114,29 @@ func Merge(args []string, out string, o report.Output, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "conform report merge: %v\n", err)
 		return ExitUsage
 	}
-	var parts []*report.Summary
+	// One run at a time: memory is bounded by the largest run, not by the
+	// fleet. The result is an index of the runs' own summaries.
+	b := report.NewFleet(out)
+	cases := 0
 	for _, f := range files {
 		s, err := report.Load(f)
 		if err != nil {
 			fmt.Fprintf(stderr, "conform report merge: %v\n", err)
 			return ExitUsage
 		}
-		parts = append(parts, s)
+		if len(s.Parts) > 0 {
+			fmt.Fprintf(stderr, "conform report merge: %s is a fleet's index: merge the runs' own summaries\n", f)
+			return ExitUsage
+		}
+		cases += len(s.Cases)
+		b.Add(f, s)
 	}
-	s := report.Merge(parts...)
-	if err := report.WriteAll(out, s, o); err != nil {
+	s := b.Index()
+	if err := report.WriteFleet(out, s); err != nil {
 		fmt.Fprintf(stderr, "conform report merge: cannot write %s: %v\n", out, err)
 		return ExitInfra
 	}
-	fmt.Fprintf(stdout, "%d runs, %d cases → %s\n%s\n", len(s.Runs), len(s.Cases), out, VerdictLine(s))
+	fmt.Fprintf(stdout, "%d runs, %d cases → %s\n%s\n", len(s.Runs), cases, filepath.Join(out, "report.html"), VerdictLine(s))
 	return VerdictExit(s)
 }
 

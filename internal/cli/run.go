@@ -589,7 +589,7 @@ func VerdictExit(sum *report.Summary) int {
 	case report.NotConformant:
 		return ExitFailures
 	case report.Incomplete:
-		if len(sum.ErroredCases()) == 0 {
+		if sum.Totals.Cases[report.Error] == 0 {
 			return ExitUsage
 		}
 		return ExitInfra
@@ -601,6 +601,14 @@ func VerdictExit(sum *report.Summary) int {
 // few), errors and skips counted by reason.
 func VerdictLine(sum *report.Summary) string {
 	c := sum.Totals.Cases
+	if f := sum.Fleet; f != nil {
+		count := map[string]int{}
+		for _, r := range f.Runs {
+			count[r.Verdict]++
+		}
+		return fmt.Sprintf("%s: %d of %d runs conformant, %d not conformant, %d incomplete (report.html: installs × agents, causes across the fleet)",
+			strings.ToUpper(sum.Verdict.Status), count[report.Conformant], len(f.Runs), count[report.NotConformant], count[report.Incomplete])
+	}
 	switch sum.Verdict.Status {
 	case report.NotConformant:
 		failed := sum.FailedCases()
@@ -610,7 +618,7 @@ func VerdictLine(sum *report.Summary) string {
 		}
 		return line
 	case report.Incomplete:
-		if len(sum.ErroredCases()) == 0 {
+		if c[report.Error] == 0 {
 			return "INCOMPLETE: every selected case was skipped"
 		}
 		return fmt.Sprintf("INCOMPLETE: %d case%s with errors: %s", c[report.Error], plural(c[report.Error]), errorReasons(sum))

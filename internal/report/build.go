@@ -217,6 +217,11 @@ func (w *Writer) Write(cases []results.Case) (*Summary, error) {
 	return s, WriteAll(w.Dir, s, w.Output)
 }
 
+func jsonLine(v any) ([]byte, error) {
+	js, err := json.Marshal(v)
+	return append(js, '\n'), err
+}
+
 // writeAtomic writes a file whole or not at all: a temporary file in the
 // same folder, renamed over the target, so a reader never sees half a file.
 func writeAtomic(path string, data []byte) error {
@@ -251,11 +256,11 @@ func WriteAll(dir string, s *Summary, o Output) error {
 		return err
 	}
 	rel := s.relativeTo(base)
-	js, err := json.Marshal(rel.Compact()) // one line: about 1 KB a passing case (jq . shows it indented)
+	js, err := jsonLine(rel.Compact()) // one line: about 1 KB a passing case (jq . shows it indented)
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(filepath.Join(dir, "summary.json"), append(js, '\n')); err != nil {
+	if err := writeAtomic(filepath.Join(dir, "summary.json"), js); err != nil {
 		return err
 	}
 	ju, err := s.JUnit(o)

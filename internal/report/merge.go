@@ -40,6 +40,20 @@ func Load(path string) (*Summary, error) {
 	if len(s.Runs) == 0 {
 		return nil, fmt.Errorf("%s: has no run manifest (\"runs\" is empty); it was not written by conform run", path)
 	}
+	if len(s.Parts) > 0 {
+		// An index: its parts are read when it is rendered (Refleet); its
+		// aggregates are not taken on its word.
+		if len(s.Cases) > 0 {
+			return nil, fmt.Errorf("%s: an index holds parts, not cases", path)
+		}
+		for _, p := range s.Parts {
+			if filepath.IsAbs(p) || !strings.HasSuffix(p, "summary.json") || strings.ContainsAny(p, "\x00\n\r") {
+				return nil, fmt.Errorf("%s: the part %q is not a relative path to a summary.json", path, p)
+			}
+		}
+		s.Fleet = nil
+		return &s, nil
+	}
 	for i, c := range s.Cases {
 		if c.Run < 0 || c.Run >= len(s.Runs) {
 			return nil, fmt.Errorf("%s: case %d (%s %s) names run %d of %d", path, i, c.Operation, c.Name, c.Run, len(s.Runs))

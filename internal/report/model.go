@@ -54,6 +54,10 @@ type Summary struct {
 	Cases      []Case      `json:"cases"`
 	Totals     Totals      `json:"totals"`
 	Verdict    Verdict     `json:"verdict"`
+	// An index (conform report merge) names its runs' own summaries
+	// instead of holding their cases, and the fleet's aggregates.
+	Parts []string `json:"parts,omitempty"`
+	Fleet *Fleet   `json:"fleet,omitempty"`
 }
 
 // Manifest is one run's provenance.
@@ -153,14 +157,14 @@ type Case struct {
 
 // Step is one call of a case.
 type Step struct {
-	Name    string  `json:"name"`
-	Call    string  `json:"call"`
-	Fault   bool    `json:"fault"`             // the answer was a SOAP Fault
-	CleanUp bool    `json:"cleanUp,omitempty"` // conform's own call deleting what the case created
+	Name    string `json:"name"`
+	Call    string `json:"call"`
+	Fault   bool   `json:"fault"`             // the answer was a SOAP Fault
+	CleanUp bool   `json:"cleanUp,omitempty"` // conform's own call deleting what the case created
 	// Passed counts the passing checks summary.json leaves out (every
 	// passing check but the case's own expectations): a fleet's summaries
 	// stay about 1 KB per passing case. In memory, a run's steps hold them all.
-	Passed int `json:"passed,omitempty"`
+	Passed  int     `json:"passed,omitempty"`
 	Seconds float64 `json:"seconds,omitempty"` // of the HTTP exchange
 	// Evidence are the step's evidence files: in summary.json relative to
 	// the summary's folder; in memory absolute.
