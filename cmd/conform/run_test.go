@@ -803,7 +803,7 @@ var _ = Describe("WSDL drift", func() {
 		Expect(errs).NotTo(ContainSubstring("live SoPrincipal WSDL"))
 		data, err := os.ReadFile(filepath.Join(dir, "summary.json"))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(string(data)).To(ContainSubstring(`"wsdlDrift": {`))
+		Expect(string(data)).To(ContainSubstring(`"wsdlDrift":{`))
 	})
 
 	// serveWSDL wraps the mock: GET ?singleWsdl and ?wsdl answer as given
@@ -834,7 +834,7 @@ var _ = Describe("WSDL drift", func() {
 		Expect(errs).To(ContainSubstring("warning: the live User WSDL was not compared with the pinned one: ?singleWsdl: HTTP 404; ?wsdl: HTTP 403"))
 		Expect(errs).NotTo(ContainSubstring("differs"))
 		data, _ := os.ReadFile(filepath.Join(dir, "summary.json"))
-		Expect(string(data)).To(ContainSubstring(`"wsdlNotCompared": {`))
+		Expect(string(data)).To(ContainSubstring(`"wsdlNotCompared":{`))
 		Expect(string(data)).NotTo(ContainSubstring(`"wsdlDrift"`))
 	})
 
