@@ -12,15 +12,14 @@ package family
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io/fs"
-	"path"
 	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/conform-dev/conform/fixtures"
 
 	"github.com/conform-dev/conform/internal/contract"
 	"github.com/conform-dev/conform/internal/instance"
@@ -349,36 +348,27 @@ const Dir = "families"
 // Load reads dir/*.yaml from fsys.
 func Load(fsys fs.FS, dir string) (*Tables, error) {
 	out := &Tables{ByAgent: map[string]*Table{}, Hashes: map[string]string{}}
-	names, err := fs.Glob(fsys, path.Join(dir, "*.yaml"))
+	files, err := fixtures.Files(fsys, dir, 1<<20)
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, err
-		}
-		if len(data) > 1<<20 {
-			return nil, fmt.Errorf("%s: larger than 1 MiB: a family table lists an agent's entities", name)
-		}
+	for _, f := range files {
 		var t Table
-		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec := yaml.NewDecoder(bytes.NewReader(f.Data))
 		dec.KnownFields(true)
 		if err := dec.Decode(&t); err != nil {
-			return nil, fmt.Errorf("%s: %v (the format is in fixtures/README.md, \"Life cycles\")", name, err)
+			return nil, fmt.Errorf("%s: %v (the format is in fixtures/README.md, \"Life cycles\")", f.Name, err)
 		}
 		if t.Agent == "" {
-			return nil, fmt.Errorf("%s: no agent:", name)
+			return nil, fmt.Errorf("%s: no agent:", f.Name)
 		}
-		for _, f := range t.Families {
-			if f.Live != nil && !*f.Live && strings.TrimSpace(f.Why) == "" {
-				return nil, fmt.Errorf("%s: family %s: live: false needs a why: (the reason it does not run against an install)", name, f.Entity)
+		for _, fam := range t.Families {
+			if fam.Live != nil && !*fam.Live && strings.TrimSpace(fam.Why) == "" {
+				return nil, fmt.Errorf("%s: family %s: live: false needs a why: (the reason it does not run against an install)", f.Name, fam.Entity)
 			}
 		}
-		t.Source = name
-		sum := sha256.Sum256(data)
-		out.Hashes[name] = hex.EncodeToString(sum[:])
+		t.Source = f.Name
+		out.Hashes[f.Name] = f.Sum
 		out.ByAgent[t.Agent] = &t
 	}
 	return out, nil

@@ -12,16 +12,14 @@ package safety
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io/fs"
-	"path"
 	"regexp"
-	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/conform-dev/conform/fixtures"
 )
 
 // Class is what a call may do to an install.
@@ -111,25 +109,19 @@ const maxTable = 1 << 20
 // Load reads dir/*.yaml from fsys: one table per agent.
 func Load(fsys fs.FS, dir string) (*Tables, error) {
 	out := &Tables{ByAgent: map[string]*Table{}, Hashes: map[string]string{}}
-	names, err := fs.Glob(fsys, path.Join(dir, "*.yaml"))
+	files, err := fixtures.Files(fsys, dir, maxTable)
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, err
-		}
-		t, err := Parse(name, data)
+	for _, f := range files {
+		t, err := Parse(f.Name, f.Data)
 		if err != nil {
 			return nil, err
 		}
 		if prev := out.ByAgent[t.Agent]; prev != nil {
-			return nil, fmt.Errorf("%s: a second safety table of %s (the first is %s)", name, t.Agent, prev.Source)
+			return nil, fmt.Errorf("%s: a second safety table of %s (the first is %s)", f.Name, t.Agent, prev.Source)
 		}
-		sum := sha256.Sum256(data)
-		out.Hashes[name] = hex.EncodeToString(sum[:])
+		out.Hashes[f.Name] = f.Sum
 		out.ByAgent[t.Agent] = t
 	}
 	return out, nil
