@@ -301,7 +301,17 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 	if c.SOAPVersion == "1.2" {
 		contentType = soap.ContentType12
 	}
-	ex, err := e.client.Post(cctx, e.URL(svc), op.SOAPAction, contentType, envelope)
+	// A large answer is read alone, across the run's cases: the lock is
+	// taken as soon as an answer grows past LargeResponse, before it is held
+	// whole, and kept until the step ends.
+	large := false
+	defer func() {
+		if large {
+			e.large.Unlock()
+		}
+	}()
+	lctx := soap.WithLarge(cctx, LargeResponse, func() { e.large.Lock(); large = true })
+	ex, err := e.client.Post(lctx, e.URL(svc), op.SOAPAction, contentType, envelope)
 	if err != nil {
 		add(checks.HTTPTransport, results.Error, err.Error(), "")
 		out.ex = &soap.Exchange{URL: e.URL(svc), Action: op.SOAPAction, Request: envelope}
@@ -313,9 +323,9 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 	// up to some eighty times its size (a tree of 262,000 elements in 1
 	// MiB), so a run's peak memory is that of one large answer, not of one
 	// per case running beside it.
-	if len(ex.Response) > LargeResponse {
+	if len(ex.Response) > LargeResponse && !large {
 		e.large.Lock()
-		defer e.large.Unlock()
+		large = true
 	}
 	rv := &validate.Result{}
 	if ex.Truncated {

@@ -387,7 +387,7 @@ func (w *Writer) redactMap(m map[string]string) map[string]string {
 
 // maxShown is how much of a message a report page shows; the evidence
 // file has what was kept.
-const maxShown = 256 << 10
+const maxShown = 64 << 10
 
 func cut(b string) string {
 	if len(b) <= maxShown {

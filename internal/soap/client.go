@@ -66,7 +66,11 @@ func (c *Client) Post(ctx context.Context, url, action, contentType string, enve
 	defer resp.Body.Close()
 	ex.Status = resp.StatusCode
 	ex.ContentType = resp.Header.Get("Content-Type")
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	var r io.Reader = io.LimitReader(resp.Body, limit+1)
+	if h, ok := ctx.Value(largeKey{}).(largeHook); ok {
+		r = &watch{r: r, above: h.above, hook: h.fn}
+	}
+	body, err := io.ReadAll(r)
 	ex.Duration = time.Since(start)
 	if err != nil {
 		return nil, fmt.Errorf("POST %s: reading the response: %w", url, err)
@@ -114,4 +118,38 @@ func (ex *Exchange) ResponseText() []byte {
 		return ex.Text
 	}
 	return ex.Response
+}
+
+type largeKey struct{}
+
+type largeHook struct {
+	above int64
+	fn    func()
+}
+
+// WithLarge returns a context under which Post calls fn once, before it
+// reads on, when a response grows past above bytes: a caller that reads
+// large answers one at a time (the engine) waits there, before holding the
+// whole answer, rather than after.
+func WithLarge(ctx context.Context, above int64, fn func()) context.Context {
+	return context.WithValue(ctx, largeKey{}, largeHook{above: above, fn: fn})
+}
+
+// watch calls hook once when more than above bytes have been read.
+type watch struct {
+	r     io.Reader
+	n     int64
+	above int64
+	hook  func()
+	done  bool
+}
+
+func (w *watch) Read(p []byte) (int, error) {
+	if !w.done && w.n > w.above {
+		w.done = true
+		w.hook()
+	}
+	n, err := w.r.Read(p)
+	w.n += int64(n)
+	return n, err
 }
