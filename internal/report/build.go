@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"io"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -217,6 +218,19 @@ func (w *Writer) Write(cases []results.Case) (*Summary, error) {
 	return s, WriteAll(w.Dir, s, w.Output)
 }
 
+// writeString writes a file from a string without converting it to bytes.
+func writeString(path, text string) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(f, text); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
 func jsonLine(v any) ([]byte, error) {
 	js, err := json.Marshal(v)
 	return append(js, '\n'), err
@@ -346,7 +360,8 @@ func (w *Writer) evidence(res *results.Case, i int) ([]string, error) {
 	base := fmt.Sprintf("%02d-%s", i+1, slug(st.Name))
 	var files []string
 	put := func(name string, data string) error {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(w.redactXML(data)), 0o644); err != nil {
+		// Written as a string: a 10 MB answer is not copied once more.
+		if err := writeString(filepath.Join(dir, name), w.redactXML(data)); err != nil {
 			return err
 		}
 		files = append(files, filepath.Join(reports, rel, name))
