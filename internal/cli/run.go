@@ -127,73 +127,12 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	stderr, flushErr := Protect(stderr, red)
 	defer flushErr()
 	say := func(format string, args ...any) { fmt.Fprintf(stderr, "conform run: "+format+"\n", args...) }
-	if o.Timeout <= 0 {
-		say("--timeout %s: want a positive duration, such as 30s", o.Timeout)
-		return ExitUsage
-	}
-	if o.LabelFilter != "" {
-		if _, err := types.ParseLabelFilter(o.LabelFilter); err != nil {
-			say("--label-filter %q: %s", o.LabelFilter, ansi.ReplaceAllString(err.Error(), ""))
-			return ExitUsage
-		}
-	}
-	shard, err := plan.ParseShard(o.Shard)
+	shard, err := o.check()
 	if err != nil {
 		say("%v", err)
 		return ExitUsage
 	}
-	if o.PlanJSON && !o.Plan {
-		say("--json is the form of --plan: give both (conform run --plan --json)")
-		return ExitUsage
-	}
-	if o.Password != "" && o.User == "" {
-		say("a password without --user (or CONFORM_USER): give both")
-		return ExitUsage
-	}
-
-	// Fail closed: an empty --endpoint (an unset variable, say) is a
-	// mistake, not a request to test the embedded mock.
-	if o.EndpointGiven && strings.TrimSpace(o.Endpoint) == "" {
-		say("--endpoint is empty (an unset variable?): give the installation's base URL, or leave --endpoint out to test the embedded mock")
-		return ExitUsage
-	}
-	if v, set := os.LookupEnv("CONFORM_ENDPOINT"); set && strings.TrimSpace(v) == "" && !o.EndpointGiven {
-		say("CONFORM_ENDPOINT is set but empty: give the installation's base URL, or unset it to test the embedded mock")
-		return ExitUsage
-	}
-	if i := strings.Index(strings.ToLower(o.Endpoint), strings.ToLower(strings.TrimSuffix(netserver.BasePath, "/"))); i >= 0 {
-		say("--endpoint %s: give the installation's base URL, without %s… (try --endpoint %s)", soap.Origin(mustURL(o.Endpoint)), strings.TrimSuffix(netserver.BasePath, "/"), strings.TrimRight(o.Endpoint[:i], "/"))
-		return ExitUsage
-	}
-	// The reports folder is checked now, not after the whole run.
-	// (A plan writes nothing, not even a reports folder.)
-	if !o.Plan {
-		if err := writable(o.Reports); err != nil {
-			say("--reports %s: %v (choose a folder you can write)", o.Reports, err)
-			return ExitUsage
-		}
-	}
-	// The base URL, however it was written: agents are at base/Remote/...
-	o.Endpoint = strings.TrimRight(strings.TrimSpace(o.Endpoint), "/")
 	live := o.Endpoint != ""
-	liveRun := live
-	if live {
-		u, err := url.Parse(o.Endpoint)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			say("--endpoint %q: want the installation's base URL, such as https://host/Cust12345 (agents are at URL/Remote/Services88/<Agent>.svc)", netserver.Redact(o.Endpoint))
-			return ExitUsage
-		}
-		if u.User != nil {
-			// They would be sent on every request and written wherever the
-			// URL is: refuse them rather than carry them.
-			say("--endpoint %s: the URL carries user information; conform sends no credentials in URLs: give the base URL without it, and the user with --user and --password (or CONFORM_USER, CONFORM_PASSWORD)", soap.Origin(u))
-			return ExitUsage
-		}
-		if o.Ticket == "" && o.User == "" && !o.Plan {
-			say("no credentials for %s: give --ticket (or CONFORM_TICKET), or --user and --password (or CONFORM_USER, CONFORM_PASSWORD)", o.Endpoint)
-			return ExitUsage
-		}
-	}
 
 	// One HTTP client for every call of the run: the system's trusted
 	// certificates, and --ca-cert's (a staging install's own CA).
@@ -211,10 +150,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		say("%v", err)
 		return ExitUsage
 	}
-	var liveWSDLs map[string]map[string][]byte
-	var unplanned []string // agents a plan cannot know: their contract is the install's
-	var notHosted []string // agents of --agents all the install does not serve
-	everyAgent := all && liveRun
+	everyAgent := all && live
 	if everyAgent {
 		// Against an install, all means every agent of Services88: those
 		// not pinned are taken from the install, and one it does not serve
@@ -224,65 +160,39 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 			agents[a] = true
 		}
 	}
-	if len(agents) > 0 && !all {
-		base, err := LoadContracts(o.Contracts, nil)
-		if err != nil {
-			say("%v", err)
-			return ExitUsage
-		}
-		for _, a := range sortedAgents(agents) {
-			if base.Contract(a) != nil {
-				continue
-			}
-			if !liveRun {
-				say("--agents %s: no contract for %s is loaded, and the embedded mock serves only loaded agents: give its contract with --contracts DIR, or test an install with --endpoint", a, a)
-				return ExitUsage
-			}
-			if o.Plan {
-				unplanned = append(unplanned, a)
-				continue
-			}
-			files, err := liveContract(ctx, hc, o.Endpoint, a, o.Timeout)
-			if everyAgent && errors.Is(err, errNotHosted) {
-				notHosted = append(notHosted, a)
-				delete(agents, a)
-				continue
-			}
-			if err != nil {
-				say("--agents %s: %v", a, err)
-				return ExitInfra
-			}
-			if liveWSDLs == nil {
-				liveWSDLs = map[string]map[string][]byte{}
-			}
-			liveWSDLs[a] = files
-		}
-	}
-	set, err := LoadContracts(o.Contracts, liveWSDLs)
+	set, err := LoadContracts(o.Contracts, nil)
 	if err != nil {
 		say("%v", err)
 		return ExitUsage
 	}
+	var lv liveAgents
+	if len(agents) > 0 && !all {
+		var code int
+		if lv, code = gatherLive(ctx, hc, o, set, agents, everyAgent, live, say); code != ExitOK {
+			return code
+		}
+		if len(lv.wsdls) > 0 {
+			// The set again, with the install's own contracts besides.
+			if set, err = LoadContracts(o.Contracts, lv.wsdls); err != nil {
+				say("%v", err)
+				return ExitUsage
+			}
+		}
+	}
+	unplanned, notHosted := lv.unplanned, lv.notHosted
 	if len(notHosted) > 0 {
 		fmt.Fprintf(stdout, "conform run: not hosted by the install (HTTP 404 for their WSDL), so not tested: %s\n", strings.Join(notHosted, ", "))
 	}
 	// The embedded mock serves exactly the contracts the run loads (the
 	// pinned ones and any --contracts folder's).
 	if !live && !o.Plan {
-		m, err := mock.New(mock.Options{Contracts: set})
+		endpoint, stop, err := startEmbeddedMock(set)
 		if err != nil {
 			say("%v", err)
 			return ExitInfra
 		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			say("cannot start the embedded mock: %v", err)
-			return ExitInfra
-		}
-		srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: mock.ReadTimeout, WriteTimeout: mock.WriteTimeout, IdleTimeout: mock.IdleTimeout}
-		go srv.Serve(ln)
-		defer srv.Close()
-		o.Endpoint = "http://" + ln.Addr().String()
+		defer stop()
+		o.Endpoint = endpoint
 		if o.Ticket == "" && o.User == "" {
 			o.User, o.Password = mock.DefaultUser, mock.DefaultPassword
 		}
@@ -444,21 +354,10 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	}
 	progress := func(r results.Case) {
 		done++
-		line := ""
-		switch {
-		case r.Status == results.Skipped:
-			line = fmt.Sprintf("SKIP  %s %s (%s)", r.Operation, r.Name, r.SkipReason)
-		case r.Errored():
-			line = fmt.Sprintf("ERROR %s %s (%.2fs): %s", r.Operation, r.Name, r.Seconds, r.Summary())
-		case r.Failed():
-			line = fmt.Sprintf("FAIL  %s %s (%.2fs): %s", r.Operation, r.Name, r.Seconds, r.Summary())
-		default:
-			line = fmt.Sprintf("ok    %s %s (%.2fs)", r.Operation, r.Name, r.Seconds)
-		}
 		if o.Quiet && !r.Errored() && !r.Failed() {
 			return
 		}
-		fmt.Fprintf(stdout, "[%*d/%d] %s\n", width, done, len(selected), soap.Printable(eng.Redactor().String(line)))
+		fmt.Fprintf(stdout, "[%*d/%d] %s\n", width, done, len(selected), soap.Printable(eng.Redactor().String(progressLine(r))))
 	}
 	fmt.Fprintf(stdout, "conform run: %d cases, %d at a time\n", len(selected), parallel)
 	res := eng.RunAll(runCtx, selected, engine.RunOptions{
@@ -495,6 +394,136 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	}
 	printLedger(sum, live, stdout)
 	return verdict(sum, o.Reports, took, stdout, stderr)
+}
+
+// progressLine is a case's line as it ends: ok, SKIP, FAIL or ERROR, its
+// time, and why.
+func progressLine(r results.Case) string {
+	switch {
+	case r.Status == results.Skipped:
+		return fmt.Sprintf("SKIP  %s %s (%s)", r.Operation, r.Name, r.SkipReason)
+	case r.Errored():
+		return fmt.Sprintf("ERROR %s %s (%.2fs): %s", r.Operation, r.Name, r.Seconds, r.Summary())
+	case r.Failed():
+		return fmt.Sprintf("FAIL  %s %s (%.2fs): %s", r.Operation, r.Name, r.Seconds, r.Summary())
+	}
+	return fmt.Sprintf("ok    %s %s (%.2fs)", r.Operation, r.Name, r.Seconds)
+}
+
+// check refuses options that cannot make a run (a usage error, naming the
+// flag and the fix) and puts the endpoint in its base form.
+func (o *RunOptions) check() (plan.Shard, error) {
+	var shard plan.Shard
+	if o.Timeout <= 0 {
+		return shard, fmt.Errorf("--timeout %s: want a positive duration, such as 30s", o.Timeout)
+	}
+	if o.LabelFilter != "" {
+		if _, err := types.ParseLabelFilter(o.LabelFilter); err != nil {
+			return shard, fmt.Errorf("--label-filter %q: %s", o.LabelFilter, ansi.ReplaceAllString(err.Error(), ""))
+		}
+	}
+	shard, err := plan.ParseShard(o.Shard)
+	if err != nil {
+		return shard, err
+	}
+	if o.PlanJSON && !o.Plan {
+		return shard, fmt.Errorf("--json is the form of --plan: give both (conform run --plan --json)")
+	}
+	if o.Password != "" && o.User == "" {
+		return shard, fmt.Errorf("a password without --user (or CONFORM_USER): give both")
+	}
+	// Fail closed: an empty --endpoint (an unset variable, say) is a
+	// mistake, not a request to test the embedded mock.
+	if o.EndpointGiven && strings.TrimSpace(o.Endpoint) == "" {
+		return shard, fmt.Errorf("--endpoint is empty (an unset variable?): give the installation's base URL, or leave --endpoint out to test the embedded mock")
+	}
+	if v, set := os.LookupEnv("CONFORM_ENDPOINT"); set && strings.TrimSpace(v) == "" && !o.EndpointGiven {
+		return shard, fmt.Errorf("CONFORM_ENDPOINT is set but empty: give the installation's base URL, or unset it to test the embedded mock")
+	}
+	if i := strings.Index(strings.ToLower(o.Endpoint), strings.ToLower(strings.TrimSuffix(netserver.BasePath, "/"))); i >= 0 {
+		return shard, fmt.Errorf("--endpoint %s: give the installation's base URL, without %s… (try --endpoint %s)", soap.Origin(mustURL(o.Endpoint)), strings.TrimSuffix(netserver.BasePath, "/"), strings.TrimRight(o.Endpoint[:i], "/"))
+	}
+	// The reports folder is checked now, not after the whole run.
+	// (A plan writes nothing, not even a reports folder.)
+	if !o.Plan {
+		if err := writable(o.Reports); err != nil {
+			return shard, fmt.Errorf("--reports %s: %v (choose a folder you can write)", o.Reports, err)
+		}
+	}
+	// The base URL, however it was written: agents are at base/Remote/...
+	o.Endpoint = strings.TrimRight(strings.TrimSpace(o.Endpoint), "/")
+	if o.Endpoint != "" {
+		u, err := url.Parse(o.Endpoint)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return shard, fmt.Errorf("--endpoint %q: want the installation's base URL, such as https://host/Cust12345 (agents are at URL/Remote/Services88/<Agent>.svc)", netserver.Redact(o.Endpoint))
+		}
+		if u.User != nil {
+			// They would be sent on every request and written wherever the
+			// URL is: refuse them rather than carry them.
+			return shard, fmt.Errorf("--endpoint %s: the URL carries user information; conform sends no credentials in URLs: give the base URL without it, and the user with --user and --password (or CONFORM_USER, CONFORM_PASSWORD)", soap.Origin(u))
+		}
+		if o.Ticket == "" && o.User == "" && !o.Plan {
+			return shard, fmt.Errorf("no credentials for %s: give --ticket (or CONFORM_TICKET), or --user and --password (or CONFORM_USER, CONFORM_PASSWORD)", o.Endpoint)
+		}
+	}
+	return shard, nil
+}
+
+// liveAgents are what --agents found beyond the loaded contracts.
+type liveAgents struct {
+	wsdls     map[string]map[string][]byte // agent → its contract files, from the install
+	unplanned []string                     // agents a plan cannot know: their contract is the install's
+	notHosted []string                     // agents of --agents all the install does not serve
+}
+
+// gatherLive takes from the install the contract of every agent of
+// --agents that no loaded contract describes; a code other than ExitOK
+// ends the run (say has told why).
+func gatherLive(ctx context.Context, hc *http.Client, o RunOptions, set *contracts.Set, agents map[string]bool, everyAgent, live bool, say func(string, ...any)) (liveAgents, int) {
+	var lv liveAgents
+	for _, a := range sortedAgents(agents) {
+		if set.Contract(a) != nil {
+			continue
+		}
+		if !live {
+			say("--agents %s: no contract for %s is loaded, and the embedded mock serves only loaded agents: give its contract with --contracts DIR, or test an install with --endpoint", a, a)
+			return lv, ExitUsage
+		}
+		if o.Plan {
+			lv.unplanned = append(lv.unplanned, a)
+			continue
+		}
+		files, err := liveContract(ctx, hc, o.Endpoint, a, o.Timeout)
+		if everyAgent && errors.Is(err, errNotHosted) {
+			lv.notHosted = append(lv.notHosted, a)
+			delete(agents, a)
+			continue
+		}
+		if err != nil {
+			say("--agents %s: %v", a, err)
+			return lv, ExitInfra
+		}
+		if lv.wsdls == nil {
+			lv.wsdls = map[string]map[string][]byte{}
+		}
+		lv.wsdls[a] = files
+	}
+	return lv, ExitOK
+}
+
+// startEmbeddedMock serves the set on a free loopback port until stop.
+func startEmbeddedMock(set *contracts.Set) (endpoint string, stop func(), err error) {
+	m, err := mock.New(mock.Options{Contracts: set})
+	if err != nil {
+		return "", nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, fmt.Errorf("cannot start the embedded mock: %w", err)
+	}
+	srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: mock.ReadTimeout, WriteTimeout: mock.WriteTimeout, IdleTimeout: mock.IdleTimeout}
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
 }
 
 // agentTimes prints, per agent, how many cases ran, how many failed or

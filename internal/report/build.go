@@ -451,31 +451,18 @@ func RedactRecord(rec results.Record, r *soap.Redactor) results.Record {
 // relativeTo is the summary with its evidence paths relative to base (the
 // folder its files are written into), where they are below it.
 func (s *Summary) relativeTo(base string) *Summary {
-	out := *s
-	out.Cases = make([]Case, len(s.Cases))
-	for i, c := range s.Cases {
-		if c.Steps == nil {
-			out.Cases[i] = c
-			continue
+	return s.mapSteps(func(st Step) Step {
+		if st.Evidence == nil {
+			return st
 		}
-		steps := make([]Step, len(c.Steps))
-		for j, st := range c.Steps {
-			if st.Evidence == nil {
-				steps[j] = st
-				continue
+		ev := make([]string, len(st.Evidence))
+		for k, p := range st.Evidence {
+			ev[k] = p
+			if rel, err := filepath.Rel(base, p); err == nil && filepath.IsAbs(p) && !strings.HasPrefix(rel, "..") {
+				ev[k] = filepath.ToSlash(rel)
 			}
-			ev := make([]string, len(st.Evidence))
-			for k, p := range st.Evidence {
-				ev[k] = p
-				if rel, err := filepath.Rel(base, p); err == nil && filepath.IsAbs(p) && !strings.HasPrefix(rel, "..") {
-					ev[k] = filepath.ToSlash(rel)
-				}
-			}
-			st.Evidence = ev
-			steps[j] = st
 		}
-		c.Steps = steps
-		out.Cases[i] = c
-	}
-	return &out
+		st.Evidence = ev
+		return st
+	})
 }

@@ -359,27 +359,33 @@ var kept = map[string]bool{checks.ExpOutcome: true, checks.ExpValue: true}
 // checks counted, not listed, but the case's expectations; failures,
 // warnings, errors and evidence whole. Totals and verdict are unchanged.
 func (s *Summary) Compact() *Summary {
+	return s.mapSteps(func(st Step) Step {
+		var rs []Result
+		for _, r := range st.Results {
+			if r.Outcome == Passed && !kept[r.Check] {
+				st.Passed++
+				continue
+			}
+			rs = append(rs, r)
+		}
+		st.Results = rs
+		return st
+	})
+}
+
+// mapSteps is a copy of the summary with each step of each case replaced
+// by f's (the summary itself is left as it was).
+func (s *Summary) mapSteps(f func(Step) Step) *Summary {
 	out := *s
 	out.Cases = make([]Case, len(s.Cases))
 	for i, c := range s.Cases {
-		if c.Steps == nil {
-			out.Cases[i] = c
-			continue
-		}
-		steps := make([]Step, len(c.Steps))
-		for j, st := range c.Steps {
-			var rs []Result
-			for _, r := range st.Results {
-				if r.Outcome == Passed && !kept[r.Check] {
-					st.Passed++
-					continue
-				}
-				rs = append(rs, r)
+		if c.Steps != nil {
+			steps := make([]Step, len(c.Steps))
+			for j, st := range c.Steps {
+				steps[j] = f(st)
 			}
-			st.Results = rs
-			steps[j] = st
+			c.Steps = steps
 		}
-		c.Steps = steps
 		out.Cases[i] = c
 	}
 	return &out
