@@ -45,6 +45,9 @@ func redactShapes(s string, prefixes []string) string {
 		if end-(c+1) < 2 {
 			continue
 		}
+		if last == 0 {
+			b.Grow(len(s) + len(s)/4) // marks are longer than most tokens
+		}
 		b.WriteString(s[last : c-2])
 		b.WriteString(Mark(s[c-2 : end]))
 		last, i = end, end

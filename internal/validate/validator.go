@@ -7,6 +7,7 @@
 package validate
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"io/fs"
@@ -336,7 +337,7 @@ func (v *Validator) validate(data []byte, charset string, t Target, read bool) *
 		r.add(checks.XMLSize, 0, "", "the message is %d bytes, larger than the limit of %d bytes", len(data), v.MaxSize)
 		return r
 	}
-	if len(strings.TrimSpace(string(data))) == 0 {
+	if len(bytes.TrimSpace(data)) == 0 {
 		r.add(checks.XMLEmpty, 1, "", "the message is empty")
 		return r
 	}
@@ -344,13 +345,20 @@ func (v *Validator) validate(data []byte, charset string, t Target, read bool) *
 		r.add(id, line, "", "%s", why)
 		return r
 	}
+	// A large message is read on libxml2's thread for large documents.
+	xsd.Large(len(data), func() { v.parseAndCheck(data, r) })
+	return r
+}
+
+// parseAndCheck parses the message and checks it, its tree freed on return.
+func (v *Validator) parseAndCheck(data []byte, r *Result) {
 	pr := xsd.Parse(data)
 	if pr.DTDLine > 0 {
 		if pr.Doc != nil {
 			pr.Doc.Free()
 		}
 		r.add(checks.XMLNoDTD, pr.DTDLine, "", "the message has a DOCTYPE; SOAP messages must not contain a DTD, so it was not read further (no entity was expanded)")
-		return r
+		return
 	}
 	if pr.Doc == nil {
 		for _, is := range pr.Issues {
@@ -374,13 +382,12 @@ func (v *Validator) validate(data []byte, charset string, t Target, read bool) *
 		if len(r.Findings) == 0 {
 			r.add(checks.XMLWellFormed, 1, "", "the message could not be parsed as XML")
 		}
-		return r
+		return
 	}
 	defer pr.Doc.Free()
 	v.check(pr.Doc, r)
 	r.closeCounts()
 	sort.SliceStable(r.Findings, func(i, j int) bool { return r.Findings[i].Line < r.Findings[j].Line })
-	return r
 }
 
 // Schema is a service's compiled schema set (nil when unknown).

@@ -9,8 +9,10 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/conform-dev/conform/internal/xsd"
 )
@@ -232,4 +234,45 @@ func TestMountFS(t *testing.T) {
 		t.Fatalf("CompileFile after a mount: %v", err)
 	}
 	s.Free()
+}
+
+// Large documents are built, read and freed on one OS thread (one malloc
+// arena), one at a time; small ones where they are; a panic reaches the
+// caller.
+func TestLargeDocumentsShareOneThread(t *testing.T) {
+	tids := map[int]bool{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	busy := int32(0)
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			xsd.Large(256<<10+1, func() {
+				if atomic.AddInt32(&busy, 1) != 1 {
+					t.Error("two large documents at once")
+				}
+				mu.Lock()
+				tids[syscall.Gettid()] = true
+				mu.Unlock()
+				time.Sleep(time.Millisecond) // long enough for another to overlap
+				atomic.AddInt32(&busy, -1)
+			})
+		}()
+	}
+	wg.Wait()
+	if len(tids) != 1 {
+		t.Errorf("large documents ran on %d threads, want 1", len(tids))
+	}
+	ran := false
+	xsd.Large(10, func() { ran = true })
+	if !ran {
+		t.Error("a small document's work did not run")
+	}
+	defer func() {
+		if p := recover(); p != "boom" {
+			t.Errorf("panic in the caller = %v, want boom", p)
+		}
+	}()
+	xsd.Large(256<<10+1, func() { panic("boom") })
 }
