@@ -98,25 +98,75 @@ type multi []string
 func (m *multi) String() string     { return strings.Join(*m, ",") }
 func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 
+// run runs the command args name and returns its exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cmd, err := dispatch(ctx, args, stdout, stderr)
+	return exitCode(cmd, err, stderr)
+}
+
+// Exit codes (DESIGN.md).
+const (
+	exitOK       = 0 // conformant
+	exitFailures = 1 // contract failures
+	exitUsage    = 2 // usage or configuration error
+	exitInfra    = 3 // endpoint unreachable or other infrastructure error
+)
+
+// errShown is a usage error already printed (by the flag package, or as
+// help): the exit code is all that is left to give.
+var errShown = &cli.Error{Kind: cli.KindUsage, Err: errors.New("shown above")}
+
+// exitCode is the one place that turns what a command returned into an
+// exit code: a verdict by its status, an error by its kind (printed on the
+// console after the command's name).
+func exitCode(cmd string, err error, stderr io.Writer) int {
+	var v *cli.Verdict
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.Is(err, errShown):
+		return exitUsage
+	case errors.As(err, &v):
+		switch {
+		case v.Status == report.NotConformant:
+			return exitFailures
+		case v.ErrorCases == 0:
+			return exitUsage // nothing was tested: every case skipped
+		}
+		return exitInfra
+	}
+	cli.Say(stderr, cmd, err)
+	if cli.KindOf(err) == cli.KindInfra {
+		return exitInfra
+	}
+	return exitUsage
+}
+
+// usageErr is a usage error of the command line itself.
+func usageErr(format string, args ...any) error {
+	return &cli.Error{Kind: cli.KindUsage, Err: fmt.Errorf(format, args...)}
+}
+
+// dispatch parses a command's flags and calls it; it returns the command's
+// name (for its messages) and what the command returned.
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) (string, error) {
 	if len(args) == 2 && args[0] == "help" {
 		// conform help CMD is conform CMD -h: the command's own flags.
-		return run(ctx, []string{args[1], "-h"}, stdout, stderr)
+		return dispatch(ctx, []string{args[1], "-h"}, stdout, stderr)
 	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stderr, usage())
 		if len(args) == 0 {
-			return cli.ExitUsage
+			return "", errShown
 		}
-		return cli.ExitOK
+		return "", nil
 	}
 	if (args[0] == "--version" || args[0] == "version") && len(args) > 1 && args[1] != "-h" && args[1] != "--help" {
-		fmt.Fprintf(stderr, "conform version: unexpected argument %q: conform version takes none\n", args[1])
-		return cli.ExitUsage
+		return "version", usageErr("unexpected argument %q: conform version takes none", args[1])
 	}
 	if args[0] == "--version" || args[0] == "version" {
 		fmt.Fprintln(stdout, cli.VersionString())
-		return cli.ExitOK
+		return "version", nil
 	}
 	cmd, rest := args[0], args[1:]
 	fs := flag.NewFlagSet("conform "+cmd, flag.ContinueOnError)
@@ -124,55 +174,55 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Usage = commandUsage(fs, cmd)
 	// parse reads the flags: -h and --help are an answer (exit 0), a bad
 	// flag a usage error (exit 2).
-	parse := func(args []string) (int, bool) {
+	parse := func(args []string) error {
 		err := fs.Parse(args)
 		switch {
 		case errors.Is(err, flag.ErrHelp):
-			return cli.ExitOK, false
+			return err
 		case err != nil:
-			return cli.ExitUsage, false
+			return errShown
 		}
-		return 0, true
+		return nil
 	}
 	switch cmd {
 	case "validate":
 		op := fs.String("op", "", "operation, as Agent.Operation (inferred from the Body when omitted)")
 		dir := fs.String("dir", "", "request or response (inferred when omitted)")
 		maxSize := fs.Int64("max-size", 10<<20, "largest message accepted, in bytes")
-		if code, ok := parse(rest); !ok {
-			return code
+		if err := parse(rest); err != nil {
+			return cmd, err
 		}
-		return cli.Validate(ctx, cli.ValidateOptions{Op: *op, Dir: *dir, MaxSize: *maxSize, Files: fs.Args()}, stdout, stderr)
+		return cmd, cli.Validate(ctx, cli.ValidateOptions{Op: *op, Dir: *dir, MaxSize: *maxSize, Files: fs.Args()}, stdout, stderr)
 	case "schemas":
 		if len(rest) > 0 && (rest[0] == "-h" || rest[0] == "--help" || rest[0] == "-help") {
 			fs.Usage()
-			return cli.ExitOK
+			return cmd, nil
 		}
 		if len(rest) == 0 || (rest[0] != "extract" && rest[0] != "diff") {
-			fmt.Fprintf(stderr, "conform schemas: want a subcommand: extract or diff\n")
-			return cli.ExitUsage
+			return cmd, usageErr("want a subcommand: extract or diff")
 		}
+		cmd = "schemas " + rest[0]
 		if rest[0] == "diff" {
 			var wsdls multi
 			fs.Var(&wsdls, "wsdl", "WSDL file or URL to compare with the pinned contract; repeatable")
-			if code, ok := parse(rest[1:]); !ok {
-				return code
+			if err := parse(rest[1:]); err != nil {
+				return cmd, err
 			}
-			if stray(fs, "schemas diff", stderr) {
-				return cli.ExitUsage
+			if err := stray(fs, "schemas diff"); err != nil {
+				return cmd, err
 			}
-			return cli.SchemasDiff(wsdls, stdout, stderr)
+			return cmd, cli.SchemasDiff(wsdls, stdout)
 		}
 		var wsdls multi
 		fs.Var(&wsdls, "wsdl", "WSDL file or URL (…/User.svc?singleWsdl); repeatable")
 		out := fs.String("out", "", "folder to write into (one subfolder per service)")
-		if code, ok := parse(rest[1:]); !ok {
-			return code
+		if err := parse(rest[1:]); err != nil {
+			return cmd, err
 		}
-		if stray(fs, "schemas extract", stderr) {
-			return cli.ExitUsage
+		if err := stray(fs, "schemas extract"); err != nil {
+			return cmd, err
 		}
-		return cli.Extract(wsdls, *out, stdout, stderr)
+		return cmd, cli.Extract(wsdls, *out, stdout)
 	case "run":
 		var o cli.RunOptions
 		fs.StringVar(&o.Endpoint, "endpoint", "", "installation base URL (env CONFORM_ENDPOINT); none: the embedded mock")
@@ -202,22 +252,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		config := fs.String("config", cli.ConfigFile, "read options from this YAML `FILE` (default: conform.yaml in the working directory, when there is one); flags and environment win over it")
 		fs.StringVar(&o.CACert, "ca-cert", "", "a PEM `FILE` of certificates to trust besides the system's (a staging install's self-signed certificate or its CA)")
 		fs.BoolVar(&o.Quiet, "quiet", false, "print only failed and errored cases and the verdict (no line per passing case)")
-		if code, ok := parse(rest); !ok {
-			return code
+		if err := parse(rest); err != nil {
+			return cmd, err
 		}
 		if fs.NArg() > 0 {
-			fmt.Fprintf(stderr, "conform run: unexpected argument %q: conform run takes flags only (to test one operation: --ops %s)\n", fs.Arg(0), fs.Arg(0))
-			return cli.ExitUsage
+			return cmd, usageErr("unexpected argument %q: conform run takes flags only (to test one operation: --ops %s)", fs.Arg(0), fs.Arg(0))
 		}
-		set := map[string]bool{}
-		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-		o.EndpointGiven = set["endpoint"]
+		named := false
+		fs.Visit(func(f *flag.Flag) { named = named || f.Name == "config" })
+		// conform.yaml's values go through the flag set: each is checked
+		// by its flag, as if given on the command line.
+		if err := cli.ApplyConfig(fs, *config, named, stdout); err != nil {
+			return cmd, err
+		}
+		fs.Visit(func(f *flag.Flag) { o.EndpointGiven = o.EndpointGiven || f.Name == "endpoint" })
 		o.Contracts = contractDirs
 		o.Ops = strings.Join(ops, ",")
-		if code := cli.ApplyConfig(*config, set["config"], &o, set, stdout, stderr); code != cli.ExitOK {
-			return code
-		}
-		return cli.Run(ctx, o, stdout, stderr)
+		return cmd, cli.Run(ctx, o, stdout, stderr)
 	case "report":
 		out := fs.String("out", "", "folder to write report.html, junit.xml (and summary.json) into")
 		var output report.Output
@@ -225,19 +276,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if len(rest) > 0 && rest[0] == "merge" {
 			files, err := parseInterleaved(fs, rest[1:])
 			if err != nil {
-				return helpOr(err)
+				return "report merge", err
 			}
-			return cli.Merge(files, *out, output, stdout, stderr)
+			return "report merge", cli.Merge(files, *out, output, stdout)
 		}
 		files, err := parseInterleaved(fs, rest)
 		if err != nil {
-			return helpOr(err)
+			return cmd, err
 		}
 		if len(files) != 1 {
-			fmt.Fprintln(stderr, "conform report: want one summary.json (or: conform report merge A.json B.json ... --out DIR)")
-			return cli.ExitUsage
+			return cmd, usageErr("want one summary.json (or: conform report merge A.json B.json ... --out DIR)")
 		}
-		return cli.Report(files[0], *out, output, stdout, stderr)
+		return cmd, cli.Report(files[0], *out, output, stdout)
 	case "mock":
 		var users multi
 		if u := os.Getenv("CONFORM_MOCK_USER"); u != "" {
@@ -260,13 +310,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		var mockOutput report.Output
 		junitFlags(fs, &mockOutput)
 		duration := fs.Duration("duration", 0, "stop after this long (default: at Ctrl-C or SIGTERM)")
-		if code, ok := parse(rest); !ok {
-			return code
+		if err := parse(rest); err != nil {
+			return cmd, err
 		}
-		if stray(fs, "mock", stderr) {
-			return cli.ExitUsage
+		if err := stray(fs, "mock"); err != nil {
+			return cmd, err
 		}
-		return cli.Mock(ctx, cli.MockOptions{Addr: *addr, Users: users, Online: *online, AppToken: *appToken, TicketTTL: *ttl, MaxBody: *maxBody, Strict: *strict, Findings: *findings,
+		return cmd, cli.Mock(ctx, cli.MockOptions{Addr: *addr, Users: users, Online: *online, AppToken: *appToken, TicketTTL: *ttl, MaxBody: *maxBody, Strict: *strict, Findings: *findings,
 			MaxSessions: *maxSessions, MaxStored: *maxStored, MaxStoredBytes: *maxStoredBytes, Contracts: contractDirs, Reports: *reports, Output: mockOutput, Duration: *duration}, stdout, stderr)
 	case "proxy":
 		var contractDirs multi
@@ -278,40 +328,31 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		caCert := fs.String("ca-cert", "", "a PEM `FILE` of certificates to trust for the upstream besides the system's")
 		var proxyOutput report.Output
 		junitFlags(fs, &proxyOutput)
-		if code, ok := parse(rest); !ok {
-			return code
+		if err := parse(rest); err != nil {
+			return cmd, err
 		}
-		if stray(fs, "proxy", stderr) {
-			return cli.ExitUsage
+		if err := stray(fs, "proxy"); err != nil {
+			return cmd, err
 		}
-		return cli.Proxy(ctx, cli.ProxyOptions{Listen: *listen, Upstream: *upstream, Reports: *reports, Duration: *duration, Contracts: contractDirs, CACert: *caCert, Output: proxyOutput}, stdout, stderr)
+		return cmd, cli.Proxy(ctx, cli.ProxyOptions{Listen: *listen, Upstream: *upstream, Reports: *reports, Duration: *duration, Contracts: contractDirs, CACert: *caCert, Output: proxyOutput}, stdout, stderr)
 	case "ops":
 		var dirs multi
 		fs.Var(&dirs, "contracts", "a contracts `DIR` (what conform schemas extract --out wrote) to load besides the embedded ones; repeatable")
-		if code, ok := parse(rest); !ok {
-			return code
+		if err := parse(rest); err != nil {
+			return cmd, err
 		}
-		return cli.Ops(fs.Args(), dirs, stdout, stderr)
+		return cmd, cli.Ops(fs.Args(), dirs, stdout)
 	}
 	fmt.Fprintf(stderr, "conform: unknown command %q\n\n%s", cmd, usage())
-	return cli.ExitUsage
+	return cmd, errShown
 }
 
 // stray refuses positional arguments to a command that takes flags only.
-func stray(fs *flag.FlagSet, cmd string, stderr io.Writer) bool {
+func stray(fs *flag.FlagSet, cmd string) error {
 	if fs.NArg() == 0 {
-		return false
+		return nil
 	}
-	fmt.Fprintf(stderr, "conform %s: unexpected argument %q: conform %s takes flags only (conform help %s)\n", cmd, fs.Arg(0), cmd, strings.Fields(cmd)[0])
-	return true
-}
-
-// helpOr is the exit code of a flag parse error: 0 for -h, else 2.
-func helpOr(err error) int {
-	if errors.Is(err, flag.ErrHelp) {
-		return cli.ExitOK
-	}
-	return cli.ExitUsage
+	return usageErr("unexpected argument %q: conform %s takes flags only (conform help %s)", fs.Arg(0), cmd, strings.Fields(cmd)[0])
 }
 
 // parseInterleaved parses flags that may come before, between or after the
@@ -319,8 +360,10 @@ func helpOr(err error) int {
 func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 			return nil, err
+		} else if err != nil {
+			return nil, errShown
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -1,6 +1,8 @@
 // Package cli carries out conform's commands for cmd/conform: it reads the
-// inputs a command names, calls the packages that do the work, prints what
-// a user sees, and returns the exit code DESIGN.md fixes.
+// inputs a command names, calls the packages that do the work, and prints
+// what a user sees. A command returns nil, an Error of a Kind (usage,
+// infrastructure) or a Verdict; cmd/conform alone turns them into exit
+// codes.
 package cli
 
 import (
@@ -19,15 +21,8 @@ import (
 	"time"
 
 	"github.com/conform-dev/conform/internal/contract"
+	"github.com/conform-dev/conform/internal/report"
 	"github.com/conform-dev/conform/internal/validate"
-)
-
-// Exit codes.
-const (
-	ExitOK       = 0 // conformant
-	ExitFailures = 1 // contract failures
-	ExitUsage    = 2 // usage or configuration error
-	ExitInfra    = 3 // endpoint unreachable or other infrastructure error
 )
 
 // ValidateOptions are the inputs of `conform validate`.
@@ -48,53 +43,52 @@ func FormatFinding(file string, f validate.Finding) string {
 
 // Validate runs `conform validate`. It ends when ctx does (SIGINT, SIGTERM),
 // even while a read blocks (a FIFO, a slow file system).
-func Validate(ctx context.Context, o ValidateOptions, stdout, stderr io.Writer) int {
+func Validate(ctx context.Context, o ValidateOptions, stdout, stderr io.Writer) error {
 	if len(o.Files) == 0 {
-		fmt.Fprintln(stderr, "conform validate: name at least one FILE (an envelope to check); see conform --help")
-		return ExitUsage
+		return usageErr("name at least one FILE (an envelope to check); see conform --help")
 	}
 	if o.MaxSize <= 0 {
-		fmt.Fprintf(stderr, "conform validate: --max-size %d: want a positive number of bytes\n", o.MaxSize)
-		return ExitUsage
+		return usageErr("--max-size %d: want a positive number of bytes", o.MaxSize)
 	}
 	v, err := validate.Default()
 	if err != nil {
-		fmt.Fprintf(stderr, "conform validate: %v\n", err)
-		return ExitInfra
+		return infraErr("%v", err)
 	}
 	v2 := *v
 	v2.MaxSize = o.MaxSize
 	target, err := v2.ParseOp(o.Op, o.Dir)
 	if err != nil {
-		fmt.Fprintf(stderr, "conform validate: %v\n", err)
-		return ExitUsage
+		return usageErr("%v", err)
 	}
-	code := ExitOK
+	unread, failed := 0, false
 	for _, file := range o.Files {
 		r, err := validateFile(ctx, &v2, file, target)
 		if errors.Is(err, context.Canceled) {
-			fmt.Fprintf(stderr, "conform validate: interrupted while reading %s\n", file)
-			return ExitInfra
-		}
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			fmt.Fprintf(stderr, "conform validate: cannot read %s: %v\n", file, pe.Err)
-			code = ExitUsage
-			continue
+			return infraErr("interrupted while reading %s", file)
 		}
 		if err != nil {
+			// The next file is still checked: each unreadable one is named
+			// here, and the command ends as a usage error.
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
 			fmt.Fprintf(stderr, "conform validate: cannot read %s: %v\n", file, err)
-			code = ExitUsage
+			unread++
 			continue
 		}
 		for _, fd := range r.Findings {
 			fmt.Fprintln(stdout, FormatFinding(file, fd))
 		}
-		if r.Failed() && code == ExitOK {
-			code = ExitFailures
-		}
+		failed = failed || r.Failed()
 	}
-	return code
+	if unread > 0 {
+		return usageErr("%d of %d files could not be read (named above)", unread, len(o.Files))
+	}
+	if failed {
+		return &Verdict{Status: report.NotConformant}
+	}
+	return nil
 }
 
 // validateFile opens and validates one file unless ctx ends first (an
@@ -144,88 +138,82 @@ func LoadContracts(dirs []string, live map[string]map[string][]byte) (*contracts
 }
 
 // Extract runs `conform schemas extract`.
-func Extract(wsdls []string, out string, stdout, stderr io.Writer) int {
+func Extract(wsdls []string, out string, stdout io.Writer) error {
 	if len(wsdls) == 0 || out == "" {
-		fmt.Fprintln(stderr, "conform schemas extract: want --wsdl FILE|URL (one or more) and --out DIR")
-		return ExitUsage
+		return usageErr("want --wsdl FILE|URL (one or more) and --out DIR")
 	}
 	for _, w := range wsdls {
-		data, code, err := readWSDL(w)
+		data, err := readWSDL(w)
 		if err != nil {
-			fmt.Fprintf(stderr, "conform schemas extract: %v\n", err)
-			return code
+			return err
 		}
 		ex, err := contract.Extract(w, data)
 		if err != nil {
-			fmt.Fprintf(stderr, "conform schemas extract: %v\n", err)
-			return ExitUsage
+			return usageErr("%v", err)
 		}
 		dir, err := ex.Write(out)
 		if err != nil {
-			fmt.Fprintf(stderr, "conform schemas extract: cannot write %s: %v\n", out, err)
-			return ExitUsage
+			return usageErr("cannot write %s: %v", out, err)
 		}
 		fmt.Fprintf(stdout, "%s: %s, %d operations, SOAP %s, %d schemas → %s\n", w, ex.Contract.Service, len(ex.Contract.Operations), ex.Contract.SOAPVersion, len(ex.Contract.Schemas), dir)
 	}
-	return ExitOK
+	return nil
 }
 
 // maxWSDL bounds a WSDL read from a URL or a file (64 MiB).
 const maxWSDL = 16 << 20
 
-func readWSDL(src string) ([]byte, int, error) {
+func readWSDL(src string) ([]byte, error) {
 	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, src, nil)
 		if err != nil {
-			return nil, ExitUsage, fmt.Errorf("--wsdl %s: %v", src, err)
+			return nil, usageErr("--wsdl %s: %v", src, err)
 		}
 		resp, err := soap.HTTPClient().Do(req)
 		if err != nil {
-			return nil, ExitInfra, fmt.Errorf("--wsdl %s: cannot fetch it: %v", src, soap.TransportError(err))
+			return nil, infraErr("--wsdl %s: cannot fetch it: %v", src, soap.TransportError(err))
 		}
 		defer resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
-			return nil, ExitInfra, fmt.Errorf("--wsdl %s: HTTP %s (is it the …/Agent.svc?singleWsdl address?)", src, resp.Status)
+			return nil, infraErr("--wsdl %s: HTTP %s (is it the …/Agent.svc?singleWsdl address?)", src, resp.Status)
 		}
 		data, err := io.ReadAll(io.LimitReader(resp.Body, maxWSDL+1))
 		if err != nil {
-			return nil, ExitInfra, fmt.Errorf("--wsdl %s: %v", src, err)
+			return nil, infraErr("--wsdl %s: %v", src, err)
 		}
 		if len(data) > maxWSDL {
-			return nil, ExitUsage, fmt.Errorf("--wsdl %s: larger than %d bytes", src, maxWSDL)
+			return nil, usageErr("--wsdl %s: larger than %d bytes", src, maxWSDL)
 		}
-		return data, ExitOK, nil
+		return data, nil
 	}
 	f, err := os.Open(src)
 	if err != nil {
-		return nil, ExitUsage, fmt.Errorf("--wsdl %s: cannot read it: %v", src, errors.Unwrap(err))
+		return nil, usageErr("--wsdl %s: cannot read it: %v", src, errors.Unwrap(err))
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxWSDL+1))
 	if err != nil {
-		return nil, ExitUsage, fmt.Errorf("--wsdl %s: %v", src, err)
+		return nil, usageErr("--wsdl %s: %v", src, err)
 	}
 	if len(data) > maxWSDL {
-		return nil, ExitUsage, fmt.Errorf("--wsdl %s: larger than %d bytes", filepath.Base(src), maxWSDL)
+		return nil, usageErr("--wsdl %s: larger than %d bytes", filepath.Base(src), maxWSDL)
 	}
-	return data, ExitOK, nil
+	return data, nil
 }
 
 // Ops runs `conform ops`: the operations of the embedded contracts.
-func Ops(services, contractDirs []string, stdout, stderr io.Writer) int {
+func Ops(services, contractDirs []string, stdout io.Writer) error {
 	set, err := LoadContracts(contractDirs, nil)
 	if err != nil {
-		fmt.Fprintf(stderr, "conform ops: %v\n", err)
-		return ExitUsage
+		return usageErr("%v", err)
 	}
 	v := set.Validator
 	want := map[string]bool{}
 	for _, s := range services {
 		if v.Contract(s) == nil {
-			fmt.Fprintf(stderr, "conform ops: no service %q (have %s)\n", s, serviceList(v))
-			return ExitUsage
+			return usageErr("no service %q (have %s)", s, serviceList(v))
 		}
 		want[s] = true
 	}
@@ -240,8 +228,7 @@ func Ops(services, contractDirs []string, stdout, stderr io.Writer) int {
 	// The entity families each loaded agent's life-cycle cases come from.
 	tables, err := family.Load(fixtures.FS, family.Dir)
 	if err != nil {
-		fmt.Fprintf(stderr, "conform ops: %v\n", err)
-		return ExitUsage
+		return usageErr("%v", err)
 	}
 	for _, c := range v.Contracts() {
 		if len(want) > 0 && !want[c.Service] {
@@ -263,7 +250,7 @@ func Ops(services, contractDirs []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "family %s.%s\tkey %s: %s; %s\n", c.Service, f.Entity, f.Key, strings.Join(chain, " → "), how)
 		}
 	}
-	return ExitOK
+	return nil
 }
 
 func serviceList(v *validate.Validator) string {

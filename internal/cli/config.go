@@ -2,19 +2,18 @@ package cli
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
+	"strconv"
 	"strings"
-	"time"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/conform-dev/conform/internal/netserver"
-	"github.com/conform-dev/conform/internal/report"
 )
 
 // ConfigFile is the file `conform run` reads from the working directory
@@ -24,50 +23,37 @@ const ConfigFile = "conform.yaml"
 // maxConfig bounds a configuration file (it is input like any other).
 const maxConfig = 1 << 20
 
-// Config is conform.yaml: every option of `conform run` but the secrets.
-// Precedence: flags, then environment, then the file.
+// Config is a conform.yaml: values for `conform run`'s flags, every one
+// but the secrets. It is applied through the command's flag set, so each
+// value is checked by its flag, once. Precedence: flags, then environment,
+// then the file.
 type Config struct {
-	Endpoint             *string  `yaml:"endpoint"`
-	User                 *string  `yaml:"user"`
-	Agents               []string `yaml:"agents"`
-	Ops                  []string `yaml:"ops"`
-	LabelFilter          *string  `yaml:"label-filter"`
-	Timeout              *string  `yaml:"timeout"`
-	Deadline             *string  `yaml:"deadline"`
-	Parallel             *int     `yaml:"parallel"`
-	MaxTransportFailures *int     `yaml:"max-transport-failures"`
-	AllowMutations       *bool    `yaml:"allow-mutations"`
-	MayDamageInstall     *bool    `yaml:"may-damage-install"`
-	Shard                *string  `yaml:"shard"`
-	Reports              *string  `yaml:"reports"`
-	Contracts            []string `yaml:"contracts"`
-	CACert               *string  `yaml:"ca-cert"`
-	ExpectManifest       *string  `yaml:"expect-manifest"`
-	JUnit                *string  `yaml:"junit"`
-	JUnitAbsolutePaths   *bool    `yaml:"junit-absolute-paths"`
-	Quiet                *bool    `yaml:"quiet"`
-
-	path string // the file it was read from
+	path    string // the file it was read from
+	entries []configEntry
 }
 
-// configKeys are the keys a file may hold: the yaml tags of Config, which
-// are the flags' names (TestConfigKeysAreTheFlags keeps them so).
+// configEntry is one key of the file.
+type configEntry struct {
+	key    string
+	line   int
+	values []string // a list key's items; else one value
+}
+
+// configKeys are the keys a file may hold: run's flag names less the
+// secrets, --config, --plan and --json (a test keeps them so), sorted.
+var configKeys = []string{"agents", "allow-mutations", "ca-cert", "contracts", "deadline", "endpoint", "expect-manifest", "junit", "junit-absolute-paths",
+	"label-filter", "max-transport-failures", "may-damage-install", "ops", "parallel", "quiet", "reports", "shard", "timeout", "user"}
+
+// listKeys may hold a list; pathKeys hold paths, relative to the file;
+// envKeys have an environment variable that wins over the file.
+var (
+	listKeys = map[string]bool{"agents": true, "ops": true, "contracts": true}
+	pathKeys = map[string]bool{"reports": true, "contracts": true, "ca-cert": true, "expect-manifest": true}
+	envKeys  = map[string]string{"endpoint": "CONFORM_ENDPOINT", "user": "CONFORM_USER"}
+)
+
 // ConfigKeys are the keys a conform.yaml may hold.
 func ConfigKeys() []string { return slices.Clone(configKeys) }
-
-// configKeys are the yaml tags of Config, which are run's flag names
-// (a test keeps them so), sorted.
-var configKeys = func() []string {
-	var keys []string
-	t := reflect.TypeOf(Config{})
-	for i := 0; i < t.NumField(); i++ {
-		if k, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); k != "" {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
-	return keys
-}()
 
 // secretKeys are refused in a file, with where each belongs instead.
 var secretKeys = map[string]string{
@@ -78,7 +64,8 @@ var secretKeys = map[string]string{
 
 // LoadConfig reads a configuration file. It refuses unknown keys (with a
 // suggestion), secrets (they belong in the CI's secret store, not in a
-// file in a repository), and values of the wrong type, naming file:line.
+// file in a repository), keys given twice, and lists where one value is
+// wanted, naming file:line; Apply has each value checked by its flag.
 func LoadConfig(path string) (*Config, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -105,6 +92,7 @@ func LoadConfig(path string) (*Config, error) {
 		return nil, fmt.Errorf("%s:%d: want a mapping of options (endpoint: …, ops: […]), not a %s", path, root.Line, kindName(root.Kind))
 	}
 	var problems []string
+	seen := map[string]int{} // key → its line
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		key := strings.ToLower(k.Value)
@@ -128,16 +116,32 @@ func LoadConfig(path string) (*Config, error) {
 				problems = append(problems, fmt.Sprintf("%s:%d: %s holds what looks like a ticket or token; secrets are not read from a file", path, s.Line, k.Value))
 			}
 		}
+		if first, ok := seen[k.Value]; ok {
+			problems = append(problems, fmt.Sprintf("%s:%d: %s is given twice (first at line %d)", path, k.Line, k.Value, first))
+			continue
+		}
+		seen[k.Value] = k.Line
+		e := configEntry{key: k.Value, line: k.Line}
+		switch {
+		case v.Kind == yaml.ScalarNode:
+			e.values = []string{v.Value}
+		case v.Kind == yaml.SequenceNode && listKeys[k.Value]:
+			for _, item := range v.Content {
+				if item.Kind != yaml.ScalarNode {
+					problems = append(problems, fmt.Sprintf("%s:%d: %s: want a list of names, not a list of %ss", path, item.Line, k.Value, kindName(item.Kind)))
+					break
+				}
+				e.values = append(e.values, item.Value)
+			}
+		case listKeys[k.Value]:
+			problems = append(problems, fmt.Sprintf("%s:%d: %s: want a list (or one value), not a %s", path, v.Line, k.Value, kindName(v.Kind)))
+		default:
+			problems = append(problems, fmt.Sprintf("%s:%d: %s: want a single value, not a %s", path, v.Line, k.Value, kindName(v.Kind)))
+		}
+		c.entries = append(c.entries, e)
 	}
 	if len(problems) > 0 {
 		return nil, errors.New(strings.Join(problems, "\n"))
-	}
-	if err := root.Decode(c); err != nil {
-		var te *yaml.TypeError
-		if errors.As(err, &te) {
-			return nil, fmt.Errorf("%s: %s", path, strings.Join(te.Errors, "; "))
-		}
-		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	return c, nil
 }
@@ -148,6 +152,8 @@ func kindName(k yaml.Kind) string {
 		return "list"
 	case yaml.ScalarNode:
 		return "single value"
+	case yaml.MappingNode:
+		return "mapping"
 	}
 	return "document"
 }
@@ -176,114 +182,70 @@ func nearestWord(w string, words []string) string {
 	return best
 }
 
-// Apply fills the options that neither a flag (set names those given) nor
-// the environment gave. Paths in the file are relative to its folder.
-func (c *Config) Apply(o *RunOptions, set map[string]bool) error {
-	rel := func(p string) string {
-		if p == "" || filepath.IsAbs(p) {
-			return p
+// Apply sets, through fs, every flag the file gives that neither the
+// command line (fs's flags already set) nor the environment gave: the flag
+// checks the value and names it; this names the file and line. Paths in
+// the file are relative to its folder.
+func (c *Config) Apply(fs *flag.FlagSet) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for _, e := range c.entries {
+		if set[e.key] || (envKeys[e.key] != "" && os.Getenv(envKeys[e.key]) != "") {
+			continue
 		}
-		return filepath.Join(filepath.Dir(c.path), p)
-	}
-	str := func(flag string, dst *string, v *string, env string, path bool) {
-		if v == nil || set[flag] || (env != "" && os.Getenv(env) != "") {
-			return
+		if fs.Lookup(e.key) == nil {
+			return fmt.Errorf("%s:%d: %s is not an option of %s", c.path, e.line, e.key, fs.Name())
 		}
-		*dst = *v
-		if path {
-			*dst = rel(*v)
+		values := e.values
+		switch {
+		case e.key == "endpoint" && strings.TrimSpace(values[0]) == "":
+			// Fail closed, as for an empty --endpoint.
+			return fmt.Errorf("%s:%d: endpoint is empty: give the installation's base URL, or leave the key out to test the embedded mock", c.path, e.line)
+		case e.key == "agents":
+			values = []string{strings.Join(values, ",")}
 		}
-	}
-	dur := func(flag string, dst *time.Duration, v *string) error {
-		if v == nil || set[flag] {
-			return nil
+		for _, v := range values {
+			if pathKeys[e.key] && v != "" && !filepath.IsAbs(v) {
+				v = filepath.Join(filepath.Dir(c.path), v)
+			}
+			if err := fs.Set(e.key, v); err != nil {
+				return fmt.Errorf("%s:%d: %s: %q: %v%s", c.path, e.line, e.key, v, err, want(fs.Lookup(e.key)))
+			}
 		}
-		d, err := time.ParseDuration(*v)
-		if err != nil {
-			return fmt.Errorf("%s: %s: %q is not a duration: write it like 30s, 2m or 1h", c.path, flag, *v)
-		}
-		*dst = d
-		return nil
-	}
-	if c.Endpoint != nil && !set["endpoint"] && os.Getenv("CONFORM_ENDPOINT") == "" {
-		if strings.TrimSpace(*c.Endpoint) == "" {
-			return fmt.Errorf("%s: endpoint is empty: give the installation's base URL, or leave the key out to test the embedded mock", c.path)
-		}
-		o.Endpoint, o.EndpointGiven = *c.Endpoint, true
-	}
-	str("user", &o.User, c.User, "CONFORM_USER", false)
-	str("label-filter", &o.LabelFilter, c.LabelFilter, "", false)
-	str("shard", &o.Shard, c.Shard, "", false)
-	str("reports", &o.Reports, c.Reports, "", true)
-	str("ca-cert", &o.CACert, c.CACert, "", true)
-	str("expect-manifest", &o.ExpectManifest, c.ExpectManifest, "", true)
-	if err := dur("timeout", &o.Timeout, c.Timeout); err != nil {
-		return err
-	}
-	if err := dur("deadline", &o.Deadline, c.Deadline); err != nil {
-		return err
-	}
-	if c.Agents != nil && !set["agents"] {
-		o.Agents = strings.Join(c.Agents, ",")
-	}
-	if c.Ops != nil && !set["ops"] {
-		o.Ops = strings.Join(c.Ops, ",")
-	}
-	if c.Contracts != nil && !set["contracts"] {
-		o.Contracts = nil
-		for _, d := range c.Contracts {
-			o.Contracts = append(o.Contracts, rel(d))
-		}
-	}
-	if c.Parallel != nil && !set["parallel"] {
-		o.Parallel = *c.Parallel
-	}
-	if c.MaxTransportFailures != nil && !set["max-transport-failures"] {
-		o.MaxTransportFailures = *c.MaxTransportFailures
-	}
-	if c.AllowMutations != nil && !set["allow-mutations"] {
-		o.AllowMutations = *c.AllowMutations
-	}
-	if c.MayDamageInstall != nil && !set["may-damage-install"] {
-		o.MayDamageInstall = *c.MayDamageInstall
-	}
-	if c.Quiet != nil && !set["quiet"] {
-		o.Quiet = *c.Quiet
-	}
-	if c.JUnitAbsolutePaths != nil && !set["junit-absolute-paths"] {
-		o.Output.AbsolutePaths = *c.JUnitAbsolutePaths
-	}
-	if c.JUnit != nil && !set["junit"] {
-		if *c.JUnit != report.JUnitCases && *c.JUnit != report.JUnitChecks {
-			return fmt.Errorf("%s: junit: %q: want %s or %s", c.path, *c.JUnit, report.JUnitCases, report.JUnitChecks)
-		}
-		o.Output.JUnit = *c.JUnit
 	}
 	return nil
 }
 
+// want says what a flag of the standard types takes, for its terse
+// "parse error".
+func want(f *flag.Flag) string {
+	if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+		return " (want true or false)"
+	}
+	if _, err := strconv.Atoi(f.DefValue); err == nil {
+		return " (want a whole number)"
+	}
+	return ""
+}
+
 // ApplyConfig reads the configuration file, when one is named (named) or
-// the default one exists, and fills o from it; a code other than ExitOK
-// ends the command.
-func ApplyConfig(path string, named bool, o *RunOptions, set map[string]bool, stdout, stderr io.Writer) int {
+// the default one exists, and applies it through fs (Config.Apply).
+func ApplyConfig(fs *flag.FlagSet, path string, named bool, stdout io.Writer) error {
 	if !named {
 		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-			return ExitOK
+			return nil
 		}
 	}
 	c, err := LoadConfig(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			fmt.Fprintf(stderr, "conform run: --config %s: no such file\n", path)
-		} else {
-			fmt.Fprintf(stderr, "conform run: %v\n", err)
+			return usageErr("--config %s: no such file", path)
 		}
-		return ExitUsage
+		return usageErr("%v", err)
 	}
-	if err := c.Apply(o, set); err != nil {
-		fmt.Fprintf(stderr, "conform run: %v\n", err)
-		return ExitUsage
+	if err := c.Apply(fs); err != nil {
+		return usageErr("%v", err)
 	}
 	fmt.Fprintf(stdout, "conform run: options from %s (flags and environment win over it)\n", path)
-	return ExitOK
+	return nil
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,7 +29,8 @@ func TestLoadConfigRefuses(t *testing.T) {
 		{"an app token, any spelling", "app_token: abc\n", []string{":1: app_token: secrets are not read from a file; give it with --app-token or CONFORM_APP_TOKEN"}},
 		{"a ticket in another value", "user: x\nlabel-filter: \"7T:abcdefgh\"\n", []string{":2: label-filter holds what looks like a ticket or token"}},
 		{"a typo", "endpoint: https://a/x\nendpoit: https://b/y\n", []string{`:2: unknown key "endpoit" (did you mean endpoint?)`}},
-		{"a wrong type", "parallel: many\n", []string{"line 1: cannot unmarshal !!str `many` into int"}},
+		{"a list for one value", "timeout: [1s, 2s]\n", []string{":1: timeout: want a single value, not a list"}},
+		{"a key twice", "user: a\nuser: b\n", []string{":2: user is given twice (first at line 1)"}},
 		{"not a mapping", "- endpoint\n", []string{":1: want a mapping of options"}},
 		{"not YAML", "endpoint: [\n", []string{"not YAML"}},
 	} {
@@ -49,6 +51,43 @@ func TestLoadConfigRefuses(t *testing.T) {
 	}
 }
 
+// runFlags is a flag set of run's types (cmd/conform defines the real
+// one; a test there keeps the keys equal to its flags).
+type runFlags struct {
+	fs                                    *flag.FlagSet
+	endpoint, user, reports, junit, agent *string
+	timeout, deadline                     *time.Duration
+	parallel                              *int
+	mutations                             *bool
+	ops                                   *[]string
+}
+
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+func newRunFlags(args ...string) runFlags {
+	fs := flag.NewFlagSet("conform run", flag.ContinueOnError)
+	var ops, contracts listFlag
+	r := runFlags{fs: fs, endpoint: fs.String("endpoint", "", ""), user: fs.String("user", "", ""), reports: fs.String("reports", "reports", ""),
+		junit: fs.String("junit", "cases", ""), agent: fs.String("agents", "", ""), timeout: fs.Duration("timeout", 30*time.Second, ""),
+		deadline: fs.Duration("deadline", 0, ""), parallel: fs.Int("parallel", 3, ""), mutations: fs.Bool("allow-mutations", false, ""), ops: (*[]string)(&ops)}
+	fs.Var(&ops, "ops", "")
+	fs.Var(&contracts, "contracts", "")
+	for _, k := range []string{"label-filter", "shard", "ca-cert", "expect-manifest"} {
+		fs.String(k, "", "")
+	}
+	fs.Int("max-transport-failures", 3, "")
+	for _, k := range []string{"may-damage-install", "quiet", "junit-absolute-paths"} {
+		fs.Bool(k, false, "")
+	}
+	if err := fs.Parse(args); err != nil {
+		panic(err)
+	}
+	return r
+}
+
 // Flags win over the environment, which wins over the file; paths in the
 // file are relative to it.
 func TestConfigPrecedence(t *testing.T) {
@@ -59,23 +98,39 @@ func TestConfigPrecedence(t *testing.T) {
 	}
 	t.Setenv("CONFORM_ENDPOINT", "")
 	t.Setenv("CONFORM_USER", "env-user")
-	o := RunOptions{Timeout: 30 * time.Second, Parallel: 3, Reports: "reports"}
-	if err := c.Apply(&o, map[string]bool{"parallel": true}); err != nil {
+	r := newRunFlags("--parallel", "3")
+	if err := c.Apply(r.fs); err != nil {
 		t.Fatal(err)
 	}
-	want := RunOptions{Endpoint: "https://file/x", EndpointGiven: true, User: "", Timeout: 5 * time.Second, Parallel: 3,
-		Reports: filepath.Join(filepath.Dir(p), "out"), Ops: "User.GetAccessToken,User.GetExternalTokens", AllowMutations: true}
-	want.Output.JUnit = "checks"
 	// The environment's user wins (Run reads it): the file's is not applied.
-	if o.Endpoint != want.Endpoint || !o.EndpointGiven || o.User != "" || o.Timeout != want.Timeout || o.Parallel != 3 ||
-		o.Reports != want.Reports || o.Ops != want.Ops || !o.AllowMutations || o.Output.JUnit != "checks" {
-		t.Errorf("applied: %+v\nwant:    %+v", o, want)
+	if *r.endpoint != "https://file/x" || *r.user != "" || *r.timeout != 5*time.Second || *r.parallel != 3 ||
+		*r.reports != filepath.Join(filepath.Dir(p), "out") || strings.Join(*r.ops, ",") != "User.GetAccessToken,User.GetExternalTokens" || !*r.mutations || *r.junit != "checks" {
+		t.Errorf("applied: endpoint %q user %q timeout %s parallel %d reports %q ops %q mutations %v junit %q",
+			*r.endpoint, *r.user, *r.timeout, *r.parallel, *r.reports, *r.ops, *r.mutations, *r.junit)
 	}
 	t.Setenv("CONFORM_ENDPOINT", "https://env/y")
-	o = RunOptions{}
-	c.Apply(&o, nil)
-	if o.Endpoint != "" {
-		t.Errorf("the file's endpoint won over CONFORM_ENDPOINT: %q", o.Endpoint)
+	r = newRunFlags()
+	c.Apply(r.fs)
+	if *r.endpoint != "" {
+		t.Errorf("the file's endpoint won over CONFORM_ENDPOINT: %q", *r.endpoint)
+	}
+}
+
+// A value its flag refuses is named with the file's line.
+func TestConfigValueCheckedByItsFlag(t *testing.T) {
+	for text, want := range map[string]string{
+		"user: a\nparallel: many\n":  `conform.yaml:2: parallel: "many": parse error`,
+		"timeout: 5\n":               `conform.yaml:1: timeout: "5": parse error`,
+		"allow-mutations: perhaps\n": `conform.yaml:1: allow-mutations: "perhaps": parse error`,
+		"deadline: soon\nuser: x\n":  `conform.yaml:1: deadline: "soon"`,
+	} {
+		c, err := LoadConfig(writeConfig(t, text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Apply(newRunFlags().fs); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", text, err, want)
+		}
 	}
 }
 
@@ -86,7 +141,7 @@ func TestConfigEmptyEndpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("CONFORM_ENDPOINT", "")
-	if err := c.Apply(&RunOptions{}, nil); err == nil || !strings.Contains(err.Error(), "endpoint is empty") {
+	if err := c.Apply(newRunFlags().fs); err == nil || !strings.Contains(err.Error(), "endpoint is empty") {
 		t.Errorf("an empty endpoint in the file: %v", err)
 	}
 }
@@ -97,11 +152,11 @@ func TestExampleConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := RunOptions{}
-	if err := c.Apply(&o, nil); err != nil {
+	r := newRunFlags()
+	if err := c.Apply(r.fs); err != nil {
 		t.Fatal(err)
 	}
-	if o.Agents != "User,SoPrincipal" || o.Timeout != 30*time.Second || o.Deadline != 15*time.Minute {
-		t.Errorf("example applied as %+v", o)
+	if *r.agent != "User,SoPrincipal" || *r.timeout != 30*time.Second || *r.deadline != 15*time.Minute {
+		t.Errorf("example applied as agents %q timeout %s deadline %s", *r.agent, *r.timeout, *r.deadline)
 	}
 }

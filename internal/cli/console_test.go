@@ -78,11 +78,11 @@ func TestNoSecretOnTheConsole(t *testing.T) {
 	}))
 	defer srv.Close()
 	ticket = ticketOf(t, srv.URL)
-	check := func(what string, secrets []string, code int, out, errs string) {
+	check := func(what string, secrets []string, code error, out, errs string) {
 		t.Helper()
 		for _, s := range secrets {
 			if strings.Contains(out+errs, s) {
-				t.Errorf("%s: %q is on the console (exit %d):\n%s\n%s", what, s, code, out, errs)
+				t.Errorf("%s: %q is on the console (%v):\n%s\n%s", what, s, code, out, errs)
 			}
 		}
 	}
@@ -91,9 +91,9 @@ func TestNoSecretOnTheConsole(t *testing.T) {
 	var out, errs bytes.Buffer
 	o := liveOptions(srv.URL, t.TempDir())
 	o.User, o.Password, o.Ticket, o.Ops = "", "", ticket, "User.IsNickNameUnique"
-	code := cli.Run(context.Background(), o, &out, &errs)
+	code := runSaid(o, &out, &errs)
 	if !strings.Contains(errs.String(), "differs from the pinned one") || !strings.Contains(errs.String(), "[REDACTED #") {
-		t.Errorf("the drift warning is not there, or not redacted (exit %d):\n%s", code, errs.String())
+		t.Errorf("the drift warning is not there, or not redacted (%v):\n%s", code, errs.String())
 	}
 	check("drift", []string{ticket, strings.TrimPrefix(ticket, "7T:")}, code, out.String(), errs.String())
 
@@ -113,9 +113,9 @@ func TestNoSecretOnTheConsole(t *testing.T) {
 	errs.Reset()
 	o = liveOptions(echo.URL, t.TempDir())
 	o.Password = password
-	code = cli.Run(context.Background(), o, &out, &errs)
-	if code != cli.ExitUsage && code != cli.ExitInfra {
-		t.Errorf("login refused: exit %d", code)
+	code = runSaid(o, &out, &errs)
+	if code == nil || !strings.Contains(errs.String(), "conform run: ") {
+		t.Errorf("login refused: %v\n%s", code, errs.String())
 	}
 	check("login", []string{password}, code, out.String(), errs.String())
 
@@ -125,8 +125,18 @@ func TestNoSecretOnTheConsole(t *testing.T) {
 	o = liveOptions("http://127.0.0.1:1", t.TempDir())
 	o.User, o.Password, o.Ticket = "", "", "7T:a-ticket-from-the-environment"
 	o.Timeout = time.Second
-	code = cli.Run(context.Background(), o, &out, &errs)
+	code = runSaid(o, &out, &errs)
 	check("transport", []string{"a-ticket-from-the-environment"}, code, out.String(), errs.String())
+}
+
+// runSaid runs conform run as cmd/conform does: through consoles, its
+// error printed on stderr's.
+func runSaid(o cli.RunOptions, out, errs io.Writer) error {
+	stdout, stderr := cli.Console(out), cli.Console(errs)
+	defer cli.Flush(stdout, stderr)
+	err := cli.Run(context.Background(), o, stdout, stderr)
+	cli.Say(stderr, "run", err)
+	return err
 }
 
 // syncBuffer is a bytes.Buffer safe for a command writing while a test reads.
@@ -154,7 +164,7 @@ func TestMockLogsNoPassword(t *testing.T) {
 	const password = "alice-s3cret-password"
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errs syncBuffer
-	done := make(chan int, 1)
+	done := make(chan error, 1)
 	go func() {
 		done <- cli.Mock(ctx, cli.MockOptions{Addr: "127.0.0.1:0", Users: []string{"alice:" + password}}, &out, &errs)
 	}()

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/conform-dev/conform/internal/contracts"
+	"github.com/conform-dev/conform/internal/report"
 )
 
 // Drift compares a WSDL with the pinned contract of the same service: the
@@ -29,22 +30,19 @@ func driftFrom(set *contracts.Set, source string, data []byte) (string, []string
 }
 
 // SchemasDiff runs `conform schemas diff --wsdl FILE|URL`.
-func SchemasDiff(wsdls []string, stdout, stderr io.Writer) int {
+func SchemasDiff(wsdls []string, stdout io.Writer) error {
 	if len(wsdls) == 0 {
-		fmt.Fprintln(stderr, "conform schemas diff: want --wsdl FILE|URL (one or more)")
-		return ExitUsage
+		return usageErr("want --wsdl FILE|URL (one or more)")
 	}
-	code := ExitOK
+	differ := false
 	for _, w := range wsdls {
-		data, c, err := readWSDL(w)
+		data, err := readWSDL(w)
 		if err != nil {
-			fmt.Fprintf(stderr, "conform schemas diff: %v\n", err)
-			return c
+			return err
 		}
 		svc, diff, err := Drift(w, data)
 		if err != nil {
-			fmt.Fprintf(stderr, "conform schemas diff: %v\n", err)
-			return ExitUsage
+			return usageErr("%v", err)
 		}
 		if len(diff) == 0 {
 			fmt.Fprintf(stdout, "%s: %s matches the pinned contract and schemas\n", w, svc)
@@ -54,9 +52,12 @@ func SchemasDiff(wsdls []string, stdout, stderr io.Writer) int {
 		for _, d := range diff {
 			fmt.Fprintf(stdout, "  %s\n", d)
 		}
-		code = ExitFailures
+		differ = true
 	}
-	return code
+	if differ {
+		return &Verdict{Status: report.NotConformant}
+	}
+	return nil
 }
 
 // DriftCheck is the outcome of comparing one agent's live WSDL with the

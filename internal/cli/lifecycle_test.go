@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -72,13 +73,13 @@ func TestLifeCycleCatchesBrokenServers(t *testing.T) {
 			o := tierOptions(liveOptions(srv.URL, dir), "own-data")
 			o.Ops, o.LabelFilter = "User.SaveRoleEntity", "lifecycle"
 			var out bytes.Buffer
-			code := cli.Run(context.Background(), o, &out, &out)
-			wantCode := cli.ExitOK
-			if tc.outcome == report.Failed {
-				wantCode = cli.ExitFailures
-			}
-			if code != wantCode {
-				t.Errorf("exit %d, want %d\n%s", code, wantCode, out.String())
+			err := cli.Run(context.Background(), o, &out, &out)
+			var v *cli.Verdict
+			switch {
+			case tc.outcome == report.Failed && (!errors.As(err, &v) || v.Status != report.NotConformant):
+				t.Errorf("%v, want a not conformant verdict\n%s", err, out.String())
+			case tc.outcome != report.Failed && err != nil:
+				t.Errorf("%v, want conformant\n%s", err, out.String())
 			}
 			sum := summaryOf(t, dir)
 			found := false

@@ -55,7 +55,7 @@ func ParseUsers(pairs []string) (map[string]string, error) {
 
 // Mock runs `conform mock` until ctx ends (SIGINT or SIGTERM in main),
 // then shuts down gracefully.
-func Mock(ctx context.Context, o MockOptions, stdout, stderr io.Writer) int {
+func Mock(ctx context.Context, o MockOptions, stdout, stderr io.Writer) error {
 	users, err := ParseUsers(o.Users)
 	// What the mock prints passes through the redaction of its users'
 	// passwords and its application token (and the token shapes); a
@@ -70,8 +70,7 @@ func Mock(ctx context.Context, o MockOptions, stdout, stderr io.Writer) int {
 	stderr, flushErr := Protect(stderr, func() *soap.Redactor { return red })
 	defer flushErr()
 	if err != nil {
-		fmt.Fprintf(stderr, "conform mock: %v\n", err)
-		return ExitUsage
+		return usageErr("%v", err)
 	}
 	var findings io.Writer
 	switch o.Findings {
@@ -81,23 +80,20 @@ func Mock(ctx context.Context, o MockOptions, stdout, stderr io.Writer) int {
 	default:
 		f, err := os.OpenFile(o.Findings, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 		if err != nil {
-			fmt.Fprintf(stderr, "conform mock: --findings: %v (name a file in a folder you can write)\n", err)
-			return ExitUsage
+			return usageErr("--findings: %v (name a file in a folder you can write)", err)
 		}
 		defer f.Close()
 		findings = f
 	}
 	set, err := LoadContracts(o.Contracts, nil)
 	if err != nil {
-		fmt.Fprintf(stderr, "conform mock: %v\n", err)
-		return ExitUsage
+		return usageErr("%v", err)
 	}
 	m, err := mock.New(mock.Options{Contracts: set, Users: users, Online: o.Online, AppToken: o.AppToken, TicketTTL: o.TicketTTL, MaxBody: o.MaxBody,
 		Strict: o.Strict, Findings: findings, MaxSessions: o.MaxSessions, MaxStored: o.MaxStored, MaxStoredBytes: o.MaxStoredBytes,
 		Logf: func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }})
 	if err != nil {
-		fmt.Fprintf(stderr, "conform mock: %v (with --online, give --app-token or CONFORM_APP_TOKEN)\n", err)
-		return ExitUsage
+		return usageErr("%v (with --online, give --app-token or CONFORM_APP_TOKEN)", err)
 	}
 	if o.Reports != "" {
 		rec := clientcert.New(m, set)
@@ -107,8 +103,7 @@ func Mock(ctx context.Context, o MockOptions, stdout, stderr io.Writer) int {
 	}
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {
-		fmt.Fprintf(stderr, "conform mock: cannot listen on %s: %v (choose another --addr)\n", o.Addr, err)
-		return ExitInfra
+		return infraErr("cannot listen on %s: %v (choose another --addr)", o.Addr, err)
 	}
 	srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: mock.ReadTimeout, WriteTimeout: mock.WriteTimeout, IdleTimeout: mock.IdleTimeout}
 	done := make(chan error, 1)
@@ -127,16 +122,14 @@ func Mock(ctx context.Context, o MockOptions, stdout, stderr io.Writer) int {
 		strings.Join(m.Agents(), ", "), base+mock.BasePath, userList, map[bool]string{true: "Online", false: "on-site"}[o.Online], policy)
 	select {
 	case err := <-done:
-		fmt.Fprintf(stderr, "conform mock: %v\n", err)
-		return ExitInfra
+		return infraErr("%v", err)
 	case <-ctx.Done():
 	}
 	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shut); err != nil {
-		fmt.Fprintf(stderr, "conform mock: shutdown: %v\n", err)
-		return ExitInfra
+		return infraErr("shutdown: %v", err)
 	}
 	fmt.Fprintln(stderr, "conform mock: stopped")
-	return ExitOK
+	return nil
 }

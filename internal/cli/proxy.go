@@ -33,22 +33,19 @@ type ProxyOptions struct {
 
 // Proxy runs `conform proxy`: a reverse proxy in front of an install that
 // certifies the client whose traffic passes through it.
-func Proxy(ctx context.Context, o ProxyOptions, stdout, stderr io.Writer) int {
+func Proxy(ctx context.Context, o ProxyOptions, stdout, stderr io.Writer) error {
 	say := func(format string, args ...any) { fmt.Fprintf(stderr, "conform proxy: "+format+"\n", args...) }
 	u, err := url.Parse(strings.TrimRight(o.Upstream, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
-		say("--upstream %q: want the base URL of an install (or of conform mock), such as https://host/Cust12345, without user information", o.Upstream)
-		return ExitUsage
+		return usageErr("--upstream %q: want the base URL of an install (or of conform mock), such as https://host/Cust12345, without user information", o.Upstream)
 	}
 	set, err := LoadContracts(o.Contracts, nil)
 	if err != nil {
-		say("%v", err)
-		return ExitUsage
+		return usageErr("%v", err)
 	}
 	hc, err := soap.NewHTTPClient(soap.TLSOptions{CACert: o.CACert})
 	if err != nil {
-		say("--ca-cert: %v", err)
-		return ExitUsage
+		return usageErr("--ca-cert: %v", err)
 	}
 	p := &httputil.ReverseProxy{
 		Transport:     hc.Transport,
@@ -89,11 +86,10 @@ const proxyWSDLTimeout = 30 * time.Second
 // serveAndReport serves h until ctx ends or the duration passes, then
 // writes the client report of rec and prints its verdict.
 func serveAndReport(ctx context.Context, cmd, addr string, rec *clientcert.Recorder, set *contracts.Set, target, endpoint, reports string, output report.Output, d time.Duration,
-	stdout, stderr io.Writer, listening func(base string)) int {
+	stdout, stderr io.Writer, listening func(base string)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		fmt.Fprintf(stderr, "conform %s: cannot listen on %s: %v (choose another address)\n", cmd, addr, err)
-		return ExitInfra
+		return infraErr("cannot listen on %s: %v (choose another address)", addr, err)
 	}
 	srv := &http.Server{Handler: rec, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: mock.ReadTimeout, IdleTimeout: mock.IdleTimeout}
 	done := make(chan error, 1)
@@ -109,8 +105,7 @@ func serveAndReport(ctx context.Context, cmd, addr string, rec *clientcert.Recor
 	select {
 	case err := <-done:
 		if !errors.Is(err, http.ErrServerClosed) {
-			fmt.Fprintf(stderr, "conform %s: %v\n", cmd, err)
-			return ExitInfra
+			return infraErr("%v", err)
 		}
 	case <-ctx.Done():
 	case <-timer:
@@ -120,7 +115,7 @@ func serveAndReport(ctx context.Context, cmd, addr string, rec *clientcert.Recor
 	srv.Shutdown(shut)
 	if reports == "" {
 		fmt.Fprintf(stderr, "conform %s: stopped\n", cmd)
-		return ExitOK
+		return nil
 	}
 	cases := rec.Cases()
 	called := 0
@@ -154,12 +149,10 @@ func serveAndReport(ctx context.Context, cmd, addr string, rec *clientcert.Recor
 	w := &report.Writer{Dir: reports, Redactor: rec.Redactor, Manifest: m, Output: output}
 	sum, err := w.Write(cases)
 	if err != nil {
-		fmt.Fprintf(stderr, "conform %s: cannot write the reports: %v\n", cmd, err)
-		return ExitInfra
+		return infraErr("cannot write the reports: %v", err)
 	}
 	if called == 0 {
-		fmt.Fprintf(stderr, "conform %s: the client made no SOAP call; the report in %s says so\n", cmd, reports)
-		return ExitUsage
+		return usageErr("the client made no SOAP call; the report in %s says so", reports)
 	}
-	return verdict(sum, reports, time.Since(start), stdout, stderr)
+	return verdict(sum, reports, time.Since(start), stdout)
 }

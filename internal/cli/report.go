@@ -16,11 +16,10 @@ import (
 
 // Report runs `conform report SUMMARY.json [--out DIR]`: the HTML (and
 // JUnit) again from a summary.
-func Report(summary, out string, o report.Output, stdout, stderr io.Writer) int {
+func Report(summary, out string, o report.Output, stdout io.Writer) error {
 	s, err := report.Load(summary)
 	if err != nil {
-		fmt.Fprintf(stderr, "conform report: %v\n", err)
-		return ExitUsage
+		return usageErr("%v", err)
 	}
 	if out == "" {
 		out = filepath.Dir(summary)
@@ -28,22 +27,19 @@ func Report(summary, out string, o report.Output, stdout, stderr io.Writer) int 
 	if len(s.Parts) > 0 {
 		// A fleet's index: its runs are read again, one at a time.
 		if s, err = report.Refleet(summary, s, out); err != nil {
-			fmt.Fprintf(stderr, "conform report: %v\n", err)
-			return ExitUsage
+			return usageErr("%v", err)
 		}
 		if err := report.WriteFleet(out, s); err != nil {
-			fmt.Fprintf(stderr, "conform report: cannot write %s: %v\n", out, err)
-			return ExitInfra
+			return infraErr("cannot write %s: %v", out, err)
 		}
 		fmt.Fprintf(stdout, "%s → %s\n%s\n", summary, filepath.Join(out, "report.html"), VerdictLine(s))
-		return VerdictExit(s)
+		return verdictOf(s)
 	}
 	if err := report.WriteAll(out, s, o); err != nil {
-		fmt.Fprintf(stderr, "conform report: cannot write %s: %v\n", out, err)
-		return ExitInfra
+		return infraErr("cannot write %s: %v", out, err)
 	}
 	fmt.Fprintf(stdout, "%s → %s\n%s\n", summary, filepath.Join(out, "report.html"), VerdictLine(s))
-	return VerdictExit(s)
+	return verdictOf(s)
 }
 
 // summaryFiles expands merge's arguments: a file is itself, a glob pattern
@@ -104,15 +100,13 @@ func summaryFiles(args []string, out string) ([]string, error) {
 }
 
 // Merge runs `conform report merge A.json B.json ... --out DIR`.
-func Merge(args []string, out string, o report.Output, stdout, stderr io.Writer) int {
+func Merge(args []string, out string, o report.Output, stdout io.Writer) error {
 	if len(args) == 0 || out == "" {
-		fmt.Fprintln(stderr, "conform report merge: want summary.json files, folders that hold them (a CI's downloaded artifacts, a volume of runs), or glob patterns, and --out DIR")
-		return ExitUsage
+		return usageErr("want summary.json files, folders that hold them (a CI's downloaded artifacts, a volume of runs), or glob patterns, and --out DIR")
 	}
 	files, err := summaryFiles(args, out)
 	if err != nil {
-		fmt.Fprintf(stderr, "conform report merge: %v\n", err)
-		return ExitUsage
+		return usageErr("%v", err)
 	}
 	// One run at a time: memory is bounded by the largest run, not by the
 	// fleet. The result is an index of the runs' own summaries.
@@ -121,23 +115,20 @@ func Merge(args []string, out string, o report.Output, stdout, stderr io.Writer)
 	for _, f := range files {
 		s, err := report.Load(f)
 		if err != nil {
-			fmt.Fprintf(stderr, "conform report merge: %v\n", err)
-			return ExitUsage
+			return usageErr("%v", err)
 		}
 		if len(s.Parts) > 0 {
-			fmt.Fprintf(stderr, "conform report merge: %s is a fleet's index: merge the runs' own summaries\n", f)
-			return ExitUsage
+			return usageErr("%s is a fleet's index: merge the runs' own summaries", f)
 		}
 		cases += len(s.Cases)
 		b.Add(f, s)
 	}
 	s := b.Index()
 	if err := report.WriteFleet(out, s); err != nil {
-		fmt.Fprintf(stderr, "conform report merge: cannot write %s: %v\n", out, err)
-		return ExitInfra
+		return infraErr("cannot write %s: %v", out, err)
 	}
 	fmt.Fprintf(stdout, "%d runs, %d cases → %s\n%s\n", len(s.Runs), cases, filepath.Join(out, "report.html"), VerdictLine(s))
-	return VerdictExit(s)
+	return verdictOf(s)
 }
 
 // CheckManifest compares the schemas and fixtures a previous certification

@@ -110,7 +110,7 @@ func (o *RunOptions) fromEnv() {
 }
 
 // Run runs `conform run`.
-func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
+func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) error {
 	o.fromEnv()
 	// Everything printed passes through the run's redaction: the secrets
 	// given, and every credential the engine learns once it exists.
@@ -129,8 +129,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	say := func(format string, args ...any) { fmt.Fprintf(stderr, "conform run: "+format+"\n", args...) }
 	shard, err := o.check()
 	if err != nil {
-		say("%v", err)
-		return ExitUsage
+		return usageErr("%v", err)
 	}
 	live := o.Endpoint != ""
 
@@ -138,8 +137,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	// certificates, and --ca-cert's (a staging install's own CA).
 	hc, err := soap.NewHTTPClient(soap.TLSOptions{CACert: o.CACert})
 	if err != nil {
-		say("--ca-cert: %v", err)
-		return ExitUsage
+		return usageErr("--ca-cert: %v", err)
 	}
 	var appToken *string
 	if o.AppToken != "" {
@@ -147,8 +145,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	}
 	agents, all, err := parseAgents(o.Agents)
 	if err != nil {
-		say("%v", err)
-		return ExitUsage
+		return usageErr("%v", err)
 	}
 	everyAgent := all && live
 	if everyAgent {
@@ -162,20 +159,17 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	}
 	set, err := LoadContracts(o.Contracts, nil)
 	if err != nil {
-		say("%v", err)
-		return ExitUsage
+		return usageErr("%v", err)
 	}
 	var lv liveAgents
 	if len(agents) > 0 && !all {
-		var code int
-		if lv, code = gatherLive(ctx, hc, o, set, agents, everyAgent, live, say); code != ExitOK {
-			return code
+		if lv, err = gatherLive(ctx, hc, o, set, agents, everyAgent, live); err != nil {
+			return err
 		}
 		if len(lv.wsdls) > 0 {
 			// The set again, with the install's own contracts besides.
 			if set, err = LoadContracts(o.Contracts, lv.wsdls); err != nil {
-				say("%v", err)
-				return ExitUsage
+				return usageErr("%v", err)
 			}
 		}
 	}
@@ -188,8 +182,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	if !live && !o.Plan {
 		endpoint, stop, err := startEmbeddedMock(set)
 		if err != nil {
-			say("%v", err)
-			return ExitInfra
+			return infraErr("%v", err)
 		}
 		defer stop()
 		o.Endpoint = endpoint
@@ -203,19 +196,16 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	}
 	for a := range agents {
 		if set.Contract(a) == nil && !slices.Contains(unplanned, a) {
-			say("--agents: no agent %q (loaded: %s)", a, strings.Join(setServices(set), ", "))
-			return ExitUsage
+			return usageErr("--agents: no agent %q (loaded: %s)", a, strings.Join(setServices(set), ", "))
 		}
 	}
 	if o.ExpectManifest != "" {
 		diff, err := CheckManifest(o.ExpectManifest, set)
 		if err != nil {
-			say("--expect-manifest: %v", err)
-			return ExitUsage
+			return usageErr("--expect-manifest: %v", err)
 		}
 		if len(diff) > 0 {
-			say("--expect-manifest %s: this conform's schemas or fixtures differ from those of that certification, so its results would not be comparable:\n  %s\nRun the conform version that made it (see its manifest), or certify anew without --expect-manifest.", o.ExpectManifest, strings.Join(diff, "\n  "))
-			return ExitUsage
+			return usageErr("--expect-manifest %s: this conform's schemas or fixtures differ from those of that certification, so its results would not be comparable:\n  %s\nRun the conform version that made it (see its manifest), or certify anew without --expect-manifest.", o.ExpectManifest, strings.Join(diff, "\n  "))
 		}
 	}
 	tier := safety.TierOf(o.AllowMutations, o.MayDamageInstall)
@@ -229,8 +219,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	eng, err = engine.New(engine.Config{Endpoint: o.Endpoint, Ticket: o.Ticket, AppToken: appToken, Timeout: o.Timeout, Contracts: set, HTTP: hc,
 		RunID: runID, Guard: guard, Ledger: func(r results.Record) { ledger.add(r, eng.Redactor()) }})
 	if err != nil {
-		say("%v", err)
-		return ExitInfra
+		return infraErr("%v", err)
 	}
 	eng.AddSecrets(o.Password)
 	// Cases are generated for the agents under test only: a run of one
@@ -241,13 +230,11 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 	}
 	cat, err := fixture.Load(fixtures.FS, fixtures.CasesDir, eng, generate)
 	if err != nil {
-		say("the case catalog is broken: %v", err)
-		return ExitUsage
+		return usageErr("the case catalog is broken: %v", err)
 	}
 	ops, err := parseOps(o.Ops, eng)
 	if err != nil {
-		say("%v", err)
-		return ExitUsage
+		return usageErr("%v", err)
 	}
 	sel := plan.Selection{Ops: ops, Shard: shard}
 	if len(agents) > 0 && !all {
@@ -263,13 +250,12 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		// Nothing has been sent, and nothing will be.
 		if o.PlanJSON {
 			if err := pl.WriteJSON(stdout); err != nil {
-				say("%v", err)
-				return ExitInfra
+				return infraErr("%v", err)
 			}
-			return ExitOK
+			return nil
 		}
 		pl.WriteText(stdout)
-		return ExitOK
+		return nil
 	}
 	// Say what the run may touch before it touches anything.
 	fmt.Fprintf(stdout, "conform run: %s\n", pl.Headline())
@@ -282,25 +268,16 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		if h := soap.TLSHint(err); h != "" {
 			hint = h
 		}
-		say("%s (%s)", soap.Printable(eng.Redactor().String(err.Error())), hint)
-		return ExitInfra
+		return infraErr("%s (%s)", soap.Printable(eng.Redactor().String(err.Error())), hint)
 	}
 	if o.Ticket != "" {
 		if err := eng.VerifyTicket(ctx); err != nil {
-			say("%s", soap.Printable(eng.Redactor().String(err.Error())))
-			if errors.Is(err, engine.ErrUnreachable) {
-				return ExitInfra
-			}
-			return ExitUsage
+			return loginErr(soap.Printable(eng.Redactor().String(err.Error())), err)
 		}
 	}
 	if o.Ticket == "" {
 		if err := eng.Authenticate(ctx, o.User, o.Password); err != nil {
-			say("%s", soap.Printable(err.Error()))
-			if errors.Is(err, engine.ErrUnreachable) {
-				return ExitInfra
-			}
-			return ExitUsage
+			return loginErr(soap.Printable(err.Error()), err)
 		}
 	}
 
@@ -383,17 +360,15 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) int {
 		}
 	}
 	if streamErr != nil {
-		say("cannot write the evidence: %v", streamErr)
-		return ExitInfra
+		return infraErr("cannot write the evidence: %v", streamErr)
 	}
 	w.Manifest = m
 	sum, err := w.Write(res)
 	if err != nil {
-		say("cannot write the reports: %v", err)
-		return ExitInfra
+		return infraErr("cannot write the reports: %v", err)
 	}
 	printLedger(sum, live, stdout)
-	return verdict(sum, o.Reports, took, stdout, stderr)
+	return verdict(sum, o.Reports, took, stdout)
 }
 
 // progressLine is a case's line as it ends: ok, SKIP, FAIL or ERROR, its
@@ -477,17 +452,15 @@ type liveAgents struct {
 }
 
 // gatherLive takes from the install the contract of every agent of
-// --agents that no loaded contract describes; a code other than ExitOK
-// ends the run (say has told why).
-func gatherLive(ctx context.Context, hc *http.Client, o RunOptions, set *contracts.Set, agents map[string]bool, everyAgent, live bool, say func(string, ...any)) (liveAgents, int) {
+// --agents that no loaded contract describes.
+func gatherLive(ctx context.Context, hc *http.Client, o RunOptions, set *contracts.Set, agents map[string]bool, everyAgent, live bool) (liveAgents, error) {
 	var lv liveAgents
 	for _, a := range sortedAgents(agents) {
 		if set.Contract(a) != nil {
 			continue
 		}
 		if !live {
-			say("--agents %s: no contract for %s is loaded, and the embedded mock serves only loaded agents: give its contract with --contracts DIR, or test an install with --endpoint", a, a)
-			return lv, ExitUsage
+			return lv, usageErr("--agents %s: no contract for %s is loaded, and the embedded mock serves only loaded agents: give its contract with --contracts DIR, or test an install with --endpoint", a, a)
 		}
 		if o.Plan {
 			lv.unplanned = append(lv.unplanned, a)
@@ -500,15 +473,14 @@ func gatherLive(ctx context.Context, hc *http.Client, o RunOptions, set *contrac
 			continue
 		}
 		if err != nil {
-			say("--agents %s: %v", a, err)
-			return lv, ExitInfra
+			return lv, infraErr("--agents %s: %v", a, err)
 		}
 		if lv.wsdls == nil {
 			lv.wsdls = map[string]map[string][]byte{}
 		}
 		lv.wsdls[a] = files
 	}
-	return lv, ExitOK
+	return lv, nil
 }
 
 // startEmbeddedMock serves the set on a free loopback port until stop.
@@ -593,11 +565,11 @@ func DefaultParallel(live bool) int {
 // CaseLabels are the labels --label-filter matches a case by (plan.Labels).
 func CaseLabels(c *fixture.Case) []string { return plan.Labels(c) }
 
-// verdict prints a summary's totals and verdict and returns its exit code.
-func verdict(sum *report.Summary, dir string, took time.Duration, stdout, stderr io.Writer) int {
+// verdict prints a summary's totals and verdict line; its error is the
+// Verdict cmd/conform turns into the exit code.
+func verdict(sum *report.Summary, dir string, took time.Duration, stdout io.Writer) error {
 	if len(sum.Cases) == 0 {
-		fmt.Fprintln(stderr, "conform: no case was selected (check --ops and --label-filter); nothing was tested")
-		return ExitUsage
+		return usageErr("no case was selected (check --ops and --label-filter); nothing was tested")
 	}
 	c, k := sum.Totals.Cases, sum.Totals.Checks
 	// The same counts as the page's: one count of checks everywhere.
@@ -606,24 +578,16 @@ func verdict(sum *report.Summary, dir string, took time.Duration, stdout, stderr
 		sum.Totals.CheckCount(), k[report.Passed], k[report.Failed], k[report.Warning], k[report.Error], k[report.NotApplicable], took.Seconds())
 	fmt.Fprintf(stdout, "reports: %[1]s/report.html, %[1]s/summary.json, %[1]s/junit.xml, evidence in %[1]s/evidence/\n", dir)
 	fmt.Fprintln(stdout, VerdictLine(sum))
-	return VerdictExit(sum)
+	return verdictOf(sum)
 }
 
-// VerdictExit is the exit code of a summary's verdict, the same for every
-// command that has one (run, report, report merge, mock and proxy with
-// --reports): conformant 0, not conformant 1, incomplete with errors 3,
-// nothing tested (every case skipped) 2.
-func VerdictExit(sum *report.Summary) int {
-	switch sum.Verdict.Status {
-	case report.NotConformant:
-		return ExitFailures
-	case report.Incomplete:
-		if sum.Totals.Cases[report.Error] == 0 {
-			return ExitUsage
-		}
-		return ExitInfra
+// loginErr is a failed login or ticket check: the endpoint's fault when
+// it could not be reached, else the credentials'.
+func loginErr(msg string, err error) error {
+	if errors.Is(err, engine.ErrUnreachable) {
+		return infraErr("%s", msg)
 	}
-	return ExitOK
+	return usageErr("%s", msg)
 }
 
 // VerdictLine is the verdict in one line: the failed cases named (the first

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -66,8 +67,8 @@ func planOf(t *testing.T, o cli.RunOptions) plan.JSON {
 	t.Helper()
 	o.Plan, o.PlanJSON = true, true
 	var out, errs bytes.Buffer
-	if code := cli.Run(context.Background(), o, &out, &errs); code != cli.ExitOK {
-		t.Fatalf("--plan: exit %d: %s", code, errs.String())
+	if err := cli.Run(context.Background(), o, &out, &errs); err != nil {
+		t.Fatalf("--plan: %v: %s", err, errs.String())
 	}
 	var p plan.JSON
 	if err := json.Unmarshal(out.Bytes(), &p); err != nil {
@@ -102,9 +103,9 @@ func TestTiersWriteOnlyWhatTheyMay(t *testing.T) {
 				t.Fatalf("--plan sent %d writing calls", len(rec.writes))
 			}
 			var out, errs bytes.Buffer
-			code := cli.Run(context.Background(), o, &out, &errs)
-			if code != cli.ExitOK {
-				t.Fatalf("exit %d\n%s\n%s", code, out.String(), errs.String())
+			err := cli.Run(context.Background(), o, &out, &errs)
+			if err != nil {
+				t.Fatalf("%v\n%s\n%s", err, out.String(), errs.String())
 			}
 			if !strings.Contains(out.String(), "tier: "+string(tier)+" ("+tier.How()+")") {
 				t.Errorf("the run does not state its tier first:\n%s", out.String())
@@ -191,9 +192,9 @@ func TestInterruptedRunStillCleansUp(t *testing.T) {
 	o.Ops = "User.SaveRoleEntity"
 	o.LabelFilter = "lifecycle"
 	var out, errs bytes.Buffer
-	code := cli.Run(ctx, o, &out, &errs)
-	if code != cli.ExitInfra {
-		t.Errorf("exit %d, want %d (interrupted)\n%s\n%s", code, cli.ExitInfra, out.String(), errs.String())
+	err := cli.Run(ctx, o, &out, &errs)
+	if v := new(cli.Verdict); !errors.As(err, &v) || v.Status != report.Incomplete || v.ErrorCases == 0 {
+		t.Errorf("%v, want an incomplete verdict with cases in error (interrupted)\n%s\n%s", err, out.String(), errs.String())
 	}
 	if roles := rec.m.Keys("User.RoleEntity"); len(roles) != 1 || roles[0] != "1" {
 		t.Errorf("roles %v after Ctrl-C; want only the role the store began with", roles)
@@ -250,8 +251,8 @@ func TestPlanSendsNothing(t *testing.T) {
 		o := tierOptions(cli.RunOptions{Endpoint: "http://" + ln.Addr().String(), EndpointGiven: true, Timeout: time.Second, Reports: reports}, tier)
 		o.Plan = true
 		var out, errs bytes.Buffer
-		if code := cli.Run(context.Background(), o, &out, &errs); code != cli.ExitOK {
-			t.Fatalf("%s: exit %d: %s", tier, code, errs.String())
+		if err := cli.Run(context.Background(), o, &out, &errs); err != nil {
+			t.Fatalf("%s: %v: %s", tier, err, errs.String())
 		}
 		if !strings.HasPrefix(out.String(), "plan (nothing is sent): tier: "+string(tier)) || !strings.Contains(out.String(), "\nUser: ") {
 			t.Errorf("%s: plan:\n%.400s", tier, out.String())
@@ -271,8 +272,8 @@ func BenchmarkPlan(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		o := cli.RunOptions{Endpoint: "http://127.0.0.1:9", EndpointGiven: true, Timeout: time.Second, Plan: true, AllowMutations: true}
 		var out bytes.Buffer
-		if code := cli.Run(context.Background(), o, &out, &out); code != cli.ExitOK {
-			b.Fatal(out.String())
+		if err := cli.Run(context.Background(), o, &out, &out); err != nil {
+			b.Fatal(err, out.String())
 		}
 	}
 }
@@ -287,9 +288,9 @@ func TestAgentsAllAgainstAnInstall(t *testing.T) {
 	o := liveOptions(rec.srv.URL, dir)
 	o.Agents = "all"
 	var out bytes.Buffer
-	code := cli.Run(context.Background(), o, &out, &out)
-	if code != cli.ExitOK {
-		t.Fatalf("exit %d\n%s", code, out.String())
+	err := cli.Run(context.Background(), o, &out, &out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
 	}
 	if !strings.Contains(out.String(), "not hosted by the install (HTTP 404 for their WSDL), so not tested: Archive, Ticket") {
 		t.Errorf("the not-hosted agents are not named:\n%.2000s", out.String())
@@ -314,8 +315,8 @@ func TestShardsMergeToTheWholeRun(t *testing.T) {
 	whole := t.TempDir()
 	o := cli.RunOptions{Timeout: 10 * time.Second, Reports: whole, Quiet: true, Agents: "User,SoPrincipal,CustomObject"}
 	var out bytes.Buffer
-	if code := cli.Run(context.Background(), o, &out, &out); code != cli.ExitOK {
-		t.Fatalf("whole run: exit %d\n%s", code, out.String())
+	if err := cli.Run(context.Background(), o, &out, &out); err != nil {
+		t.Fatalf("whole run: %v\n%s", err, out.String())
 	}
 	var parts []*report.Summary
 	seen := map[string]int{}
@@ -323,8 +324,8 @@ func TestShardsMergeToTheWholeRun(t *testing.T) {
 		dir := t.TempDir()
 		o.Reports, o.Shard = dir, fmt.Sprintf("%d/4", k)
 		out.Reset()
-		if code := cli.Run(context.Background(), o, &out, &out); code != cli.ExitOK {
-			t.Fatalf("shard %d/4: exit %d\n%s", k, code, out.String())
+		if err := cli.Run(context.Background(), o, &out, &out); err != nil {
+			t.Fatalf("shard %d/4: %v\n%s", k, err, out.String())
 		}
 		s := summaryOf(t, dir)
 		if s.Runs[0].Options.Shard != o.Shard {
