@@ -20,8 +20,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/conform-dev/conform/internal/contracts"
-	"net"
-	"net/http"
 	"os"
 	"sort"
 	"strings"
@@ -31,12 +29,11 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/conform-dev/conform/fixtures"
-	"github.com/conform-dev/conform/internal/cli"
 	"github.com/conform-dev/conform/internal/engine"
 	"github.com/conform-dev/conform/internal/fixture"
 	"github.com/conform-dev/conform/internal/mock"
 	"github.com/conform-dev/conform/internal/plan"
+	"github.com/conform-dev/conform/internal/prepare"
 	"github.com/conform-dev/conform/internal/report"
 	"github.com/conform-dev/conform/internal/results"
 	"github.com/conform-dev/conform/internal/safety"
@@ -94,9 +91,9 @@ var (
 
 var once sync.Once
 
-// prepare builds the run once, at tree construction (so that a test can set
+// setUp builds the run once, at tree construction (so that a test can set
 // the environment before RunSpecs).
-func prepare() {
+func setUp() {
 	once.Do(func() { setup = build() })
 }
 
@@ -106,42 +103,30 @@ func build() error {
 		return err
 	}
 	live = cfg.Endpoint != ""
+	if set, err = contracts.Default(); err != nil {
+		return err
+	}
 	if !live {
 		// Each process (ginkgo -p starts several) tests a mock of its own.
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return fmt.Errorf("cannot start the embedded mock: %w", err)
+		if cfg.Endpoint, _, err = prepare.Mock(set); err != nil {
+			return err
 		}
-		srv := &http.Server{Handler: mock.MustNew(mock.Options{}), ReadHeaderTimeout: 10 * time.Second}
-		go srv.Serve(ln)
-		cfg.Endpoint = "http://" + ln.Addr().String()
 		if cfg.Ticket == "" && cfg.User == "" {
 			cfg.User, cfg.Password = mock.DefaultUser, mock.DefaultPassword
 		}
 	}
-	var app *string
-	if cfg.AppToken != "" {
-		app = &cfg.AppToken
-	}
-	if set, err = contracts.Default(); err != nil {
-		return err
-	}
-	guard := cfg.Tier()
-	if !live {
-		guard = "" // the embedded mock is the process's own
-	}
 	runID = fmt.Sprintf("%08x", time.Now().UnixNano()&0xffffffff)
-	if eng, err = engine.New(engine.Config{Endpoint: cfg.Endpoint, Ticket: cfg.Ticket, AppToken: app, Timeout: cfg.Timeout, Contracts: set,
-		RunID: runID, Guard: guard}); err != nil {
+	prep, err := prepare.New(prepare.Options{Set: set, Endpoint: cfg.Endpoint, Live: live, Tier: cfg.Tier(), Ticket: cfg.Ticket, Password: cfg.Password,
+		AppToken: cfg.AppToken, Timeout: cfg.Timeout, RunID: runID})
+	if err != nil {
 		return err
 	}
-	eng.AddSecrets(cfg.Password)
-	catalog, err = fixture.Load(fixtures.FS, fixtures.CasesDir, eng, eng.Services())
-	return err
+	eng, catalog = prep.Engine, prep.Catalog
+	return nil
 }
 
 var _ = BeforeSuite(func() {
-	prepare()
+	setUp()
 	if setup != nil {
 		Fail("conform suite: " + setup.Error())
 	}
@@ -153,7 +138,7 @@ var _ = BeforeSuite(func() {
 })
 
 var _ = Describe("conform", func() {
-	prepare()
+	setUp()
 	if setup != nil {
 		It("is configured", func() { Fail("conform suite: " + setup.Error()) })
 		return
@@ -232,7 +217,7 @@ var _ = ReportAfterSuite("conform reports", func(r types.Report) {
 	if setup != nil || cfg.Reports == "" {
 		return
 	}
-	m := cli.Manifest(cli.RunOptions{Endpoint: cfg.Endpoint, LabelFilter: r.SuiteConfig.LabelFilter, AllowMutations: cfg.AllowMutations, MayDamageInstall: cfg.MayDamageInstall, Timeout: cfg.Timeout},
+	m := prepare.Manifest(prepare.ManifestOptions{Endpoint: cfg.Endpoint, LabelFilter: r.SuiteConfig.LabelFilter, AllowMutations: cfg.AllowMutations, MayDamageInstall: cfg.MayDamageInstall, Timeout: cfg.Timeout},
 		live, r.StartTime.UTC(), catalog, set)
 	m.RunID = runID
 	m.FinishedAt = r.EndTime.UTC()
@@ -247,7 +232,7 @@ var _ = ReportAfterSuite("conform reports", func(r types.Report) {
 // LabelsSource is suite/labels_test.go: every label of the catalog's specs
 // as a literal, sorted (`ginkgo labels` reads the _test package's source).
 func LabelsSource() []byte {
-	prepare()
+	setUp()
 	seen := map[string]bool{}
 	var all []string
 	if catalog != nil {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/conform-dev/conform/internal/cli"
 	"github.com/conform-dev/conform/internal/mock"
+	"github.com/conform-dev/conform/internal/prepare"
 	"github.com/conform-dev/conform/internal/report"
 )
 
@@ -165,7 +166,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) (str
 		return "version", usageErr("unexpected argument %q: conform version takes none", args[1])
 	}
 	if args[0] == "--version" || args[0] == "version" {
-		fmt.Fprintln(stdout, cli.VersionString())
+		fmt.Fprintln(stdout, prepare.VersionString())
 		return "version", nil
 	}
 	cmd, rest := args[0], args[1:]

@@ -15,8 +15,8 @@ import (
 
 	"github.com/conform-dev/conform/internal/clientcert"
 	"github.com/conform-dev/conform/internal/contracts"
-	"github.com/conform-dev/conform/internal/fixture"
 	"github.com/conform-dev/conform/internal/mock"
+	"github.com/conform-dev/conform/internal/prepare"
 	"github.com/conform-dev/conform/internal/report"
 )
 
@@ -124,7 +124,7 @@ func serveAndReport(ctx context.Context, cmd, addr string, rec *clientcert.Recor
 			called++
 		}
 	}
-	m := Manifest(RunOptions{Endpoint: endpoint}, true, start, &fixture.Catalog{}, set)
+	m := prepare.Manifest(prepare.ManifestOptions{Endpoint: endpoint}, true, start, nil, set)
 	m.Target = target
 	if d, n := rec.Drift(); len(d) > 0 || len(n) > 0 {
 		m.WSDLDrift, m.WSDLNotCompared = d, n

@@ -11,14 +11,12 @@ import (
 	"github.com/conform-dev/conform/internal/netserver"
 	"io"
 	"io/fs"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -27,30 +25,15 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/conform-dev/conform/fixtures"
 	"github.com/conform-dev/conform/internal/engine"
-	"github.com/conform-dev/conform/internal/fixture"
 	"github.com/conform-dev/conform/internal/mock"
 	"github.com/conform-dev/conform/internal/plan"
+	"github.com/conform-dev/conform/internal/prepare"
 	"github.com/conform-dev/conform/internal/report"
 	"github.com/conform-dev/conform/internal/results"
 	"github.com/conform-dev/conform/internal/safety"
 	"github.com/conform-dev/conform/internal/soap"
 )
-
-// Version of conform, reported by `conform version` and in every manifest.
-// A release build sets it (scripts/build-static, the Dockerfile):
-//
-//	-ldflags "-X github.com/conform-dev/conform/internal/cli.Version=0.3.0"
-//
-// `go install …@vX.Y.Z` records the module version instead, which wins over
-// this default.
-var Version = "0.3.0-dev"
-
-// commitStamp is the VCS revision a build was stamped with
-// (-X github.com/conform-dev/conform/internal/cli.commitStamp=SHA), for
-// builds where Go does not record it (-buildvcs=false, no .git).
-var commitStamp string
 
 // RunOptions are the inputs of `conform run`. Secrets left empty are read
 // from the environment (CONFORM_TICKET, CONFORM_PASSWORD, CONFORM_APP_TOKEN;
@@ -139,10 +122,6 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageErr("--ca-cert: %v", err)
 	}
-	var appToken *string
-	if o.AppToken != "" {
-		appToken = &o.AppToken
-	}
 	agents, all, err := parseAgents(o.Agents)
 	if err != nil {
 		return usageErr("%v", err)
@@ -180,7 +159,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) error {
 	// The embedded mock serves exactly the contracts the run loads (the
 	// pinned ones and any --contracts folder's).
 	if !live && !o.Plan {
-		endpoint, stop, err := startEmbeddedMock(set)
+		endpoint, stop, err := prepare.Mock(set)
 		if err != nil {
 			return infraErr("%v", err)
 		}
@@ -210,28 +189,24 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) error {
 	}
 	tier := safety.TierOf(o.AllowMutations, o.MayDamageInstall)
 	runID := newRunID()
-	guard := tier
-	if !live {
-		guard = "" // the embedded mock is the run's own
-	}
 	ledger := &ledgerFile{path: filepath.Join(o.Reports, LedgerFile), runID: runID}
 	defer ledger.close()
-	eng, err = engine.New(engine.Config{Endpoint: o.Endpoint, Ticket: o.Ticket, AppToken: appToken, Timeout: o.Timeout, Contracts: set, HTTP: hc,
-		RunID: runID, Guard: guard, Ledger: func(r results.Record) { ledger.add(r, eng.Redactor()) }})
-	if err != nil {
-		return infraErr("%v", err)
-	}
-	eng.AddSecrets(o.Password)
-	// Cases are generated for the agents under test only: a run of one
-	// agent reads one agent's schemas.
-	generate := eng.Services()
+	// Cases are generated for the agents under test only.
+	var generate []string
 	if len(agents) > 0 && !all {
 		generate = sortedAgents(agents)
 	}
-	cat, err := fixture.Load(fixtures.FS, fixtures.CasesDir, eng, generate)
-	if err != nil {
-		return usageErr("the case catalog is broken: %v", err)
+	prep, err := prepare.New(prepare.Options{Set: set, Endpoint: o.Endpoint, Live: live, Tier: tier, Ticket: o.Ticket, Password: o.Password, AppToken: o.AppToken,
+		Timeout: o.Timeout, HTTP: hc, RunID: runID, Ledger: func(r results.Record) { ledger.add(r, eng.Redactor()) }, Agents: generate})
+	var broken *prepare.CatalogError
+	switch {
+	case errors.As(err, &broken):
+		return usageErr("%v", err)
+	case err != nil:
+		return infraErr("%v", err)
 	}
+	eng = prep.Engine
+	cat := prep.Catalog
 	ops, err := parseOps(o.Ops, eng)
 	if err != nil {
 		return usageErr("%v", err)
@@ -309,7 +284,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) error {
 	start := time.Now().UTC()
 	parallel := o.Parallel
 	if parallel <= 0 {
-		parallel = DefaultParallel(live)
+		parallel = defaultParallel(live)
 	}
 	selected := pl.Cases()
 	// Progress: a line per case as it ends, counted; --quiet keeps only
@@ -348,7 +323,8 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) error {
 	if ctx.Err() != nil {
 		say("interrupted: the cases not yet run are reported as not attempted")
 	}
-	m := manifest(o, live, start, cat, set, eng.SystemInfo(ctx), drift, notCompared)
+	m := prepare.Manifest(o.manifestOptions(), live, start, cat, set)
+	m.Server, m.WSDLDrift, m.WSDLNotCompared = eng.SystemInfo(ctx), drift, notCompared
 	m.RunID, m.NotHosted = runID, notHosted
 	for _, r := range res {
 		agent, _, _ := strings.Cut(r.Operation, ".")
@@ -483,21 +459,6 @@ func gatherLive(ctx context.Context, hc *http.Client, o RunOptions, set *contrac
 	return lv, nil
 }
 
-// startEmbeddedMock serves the set on a free loopback port until stop.
-func startEmbeddedMock(set *contracts.Set) (endpoint string, stop func(), err error) {
-	m, err := mock.New(mock.Options{Contracts: set})
-	if err != nil {
-		return "", nil, err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, fmt.Errorf("cannot start the embedded mock: %w", err)
-	}
-	srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: mock.ReadTimeout, WriteTimeout: mock.WriteTimeout, IdleTimeout: mock.IdleTimeout}
-	go srv.Serve(ln)
-	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
-}
-
 // agentTimes prints, per agent, how many cases ran, how many failed or
 // errored, and the time they took (summed: with cases side by side, more
 // than the wall clock); agents with problems first, then by name.
@@ -552,18 +513,15 @@ func agentTimes(res []results.Case, w io.Writer) {
 	fmt.Fprintf(w, "per agent, problems first (the cases' own time, summed): %s\n", strings.Join(parts, " · "))
 }
 
-// DefaultParallel is how many cases run at once: one per CPU against the
+// defaultParallel is how many cases run at once: one per CPU against the
 // embedded mock, and four against a live endpoint (the load an install's
 // operators can expect: four SOAP calls at a time).
-func DefaultParallel(live bool) int {
+func defaultParallel(live bool) int {
 	if live {
 		return 4
 	}
 	return max(1, runtime.NumCPU())
 }
-
-// CaseLabels are the labels --label-filter matches a case by (plan.Labels).
-func CaseLabels(c *fixture.Case) []string { return plan.Labels(c) }
 
 // verdict prints a summary's totals and verdict line; its error is the
 // Verdict cmd/conform turns into the exit code.
@@ -721,47 +679,6 @@ func parseOps(list string, eng *engine.Engine) (map[string]bool, error) {
 	return ops, nil
 }
 
-// Commit is the VCS revision conform was built from: the stamp, else what
-// Go recorded ("+dirty" for a modified tree), else "unknown".
-func Commit() string { return commit() }
-
-func commit() string {
-	if commitStamp != "" {
-		return commitStamp
-	}
-	rev, dirty := "", false
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			switch s.Key {
-			case "vcs.revision":
-				rev = s.Value
-			case "vcs.modified":
-				dirty = s.Value == "true"
-			}
-		}
-	}
-	switch {
-	case rev == "":
-		return "unknown"
-	case dirty:
-		return rev + "+dirty"
-	}
-	return rev
-}
-
-// version is Version, or the module version `go install` recorded.
-func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && strings.HasPrefix(bi.Main.Version, "v") && Version == "0.3.0-dev" {
-		return strings.TrimPrefix(bi.Main.Version, "v")
-	}
-	return Version
-}
-
-// VersionString is what `conform version` prints.
-func VersionString() string {
-	return fmt.Sprintf("conform %s (commit %s, %s, %s/%s)", version(), commit(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
-}
-
 func hashFS(fsys fs.FS, prefix string, into map[string]string) {
 	fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -777,44 +694,10 @@ func hashFS(fsys fs.FS, prefix string, into map[string]string) {
 	})
 }
 
-// manifest is the run's provenance: suite version, endpoint (without any
-// user information), server, time, options, and the sha256 of every schema
-// and fixture file.
-func manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog, set *contracts.Set, server map[string]string, drift map[string][]string, notCompared map[string]string) report.Manifest {
-	m := Manifest(o, live, start, cat, set)
-	m.Server, m.WSDLDrift, m.WSDLNotCompared = server, drift, notCompared
-	return m
-}
-
-// Manifest is a run's provenance as `conform run` records it, for the same
-// options: what the Ginkgo adapter and the client reports record too. The
-// schema hashes are those of the contract set tested against.
-func Manifest(o RunOptions, live bool, start time.Time, cat *fixture.Catalog, set *contracts.Set) report.Manifest {
-	target, tier := report.TargetMock, report.TierMock
-	if live {
-		target, tier = report.TargetLive, string(safety.TierOf(o.AllowMutations, o.MayDamageInstall))
-	}
-	endpoint := o.Endpoint
-	if u, err := url.Parse(endpoint); err == nil && u.User != nil {
-		u.User = nil
-		endpoint = u.String()
-	}
-	var ops []string
-	for _, op := range strings.Split(o.Ops, ",") {
-		if op = strings.TrimSpace(op); op != "" {
-			ops = append(ops, op)
-		}
-	}
-	m := report.Manifest{
-		SuiteVersion: version(), Commit: commit(), Endpoint: endpoint, Target: target, StartedAt: start,
-		Schemas: set.Hashes, Fixtures: map[string]string{},
-		Options: report.Options{Ops: ops, LabelFilter: o.LabelFilter, AllowMutations: o.AllowMutations, MayDamageInstall: o.MayDamageInstall, Timeout: o.Timeout.String(), Shard: o.Shard},
-		Tier:    tier,
-	}
-	for f, h := range cat.Hashes {
-		m.Fixtures["fixtures/"+f] = h
-	}
-	return m
+// manifestOptions are the options the manifest records.
+func (o RunOptions) manifestOptions() prepare.ManifestOptions {
+	return prepare.ManifestOptions{Endpoint: o.Endpoint, Ops: strings.Split(o.Ops, ","), LabelFilter: o.LabelFilter, AllowMutations: o.AllowMutations,
+		MayDamageInstall: o.MayDamageInstall, Timeout: o.Timeout, Shard: o.Shard}
 }
 
 // parseAgents reads --agents: a comma-separated list, or "all".
