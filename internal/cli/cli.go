@@ -32,15 +32,6 @@ type ValidateOptions struct {
 	Files   []string
 }
 
-// FormatFinding is one output line of `conform validate`.
-func FormatFinding(file string, f validate.Finding) string {
-	s := fmt.Sprintf("%s:%d: %s %s", file, f.Line, f.Check, soap.Printable(f.Message))
-	if f.Path != "" {
-		s += " [" + soap.Printable(f.Path) + "]"
-	}
-	return s
-}
-
 // Validate runs `conform validate`. It ends when ctx does (SIGINT, SIGTERM),
 // even while a read blocks (a FIFO, a slow file system).
 func Validate(ctx context.Context, o ValidateOptions, stdout, stderr io.Writer) error {
@@ -57,6 +48,10 @@ func Validate(ctx context.Context, o ValidateOptions, stdout, stderr io.Writer) 
 	v2 := *v
 	v2.MaxSize = o.MaxSize
 	target, err := v2.ParseOp(o.Op, o.Dir)
+	var ae *validate.ArgError
+	if errors.As(err, &ae) {
+		return usageErr("--%v", err) // its Arg is the flag's name
+	}
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -78,7 +73,7 @@ func Validate(ctx context.Context, o ValidateOptions, stdout, stderr io.Writer) 
 			continue
 		}
 		for _, fd := range r.Findings {
-			fmt.Fprintln(stdout, FormatFinding(file, fd))
+			fmt.Fprintln(stdout, soap.Printable(fd.In(file)))
 		}
 		failed = failed || r.Failed()
 	}
@@ -124,6 +119,15 @@ func LoadContracts(dirs []string, live map[string]map[string][]byte) (*contracts
 	if len(dirs) == 0 && len(live) == 0 {
 		return contracts.Default()
 	}
+	set, err := loadContracts(dirs, live)
+	var de *contracts.DirError
+	if errors.As(err, &de) {
+		return nil, fmt.Errorf("--contracts %s: %v", de.Dir, de.Err)
+	}
+	return set, err
+}
+
+func loadContracts(dirs []string, live map[string]map[string][]byte) (*contracts.Set, error) {
 	var extras []contracts.Extra
 	for _, d := range dirs {
 		if st, err := os.Stat(d); err != nil || !st.IsDir() {

@@ -247,12 +247,12 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) error {
 	}
 	if o.Ticket != "" {
 		if err := eng.VerifyTicket(ctx); err != nil {
-			return loginErr(soap.Printable(eng.Redactor().String(err.Error())), err)
+			return loginErr(soap.Printable(eng.Redactor().String(err.Error())), err, "give a valid --ticket (or CONFORM_TICKET), or --user and --password")
 		}
 	}
 	if o.Ticket == "" {
 		if err := eng.Authenticate(ctx, o.User, o.Password); err != nil {
-			return loginErr(soap.Printable(err.Error()), err)
+			return loginErr(soap.Printable(err.Error()), err, "check --user and --password (or CONFORM_USER, CONFORM_PASSWORD)")
 		}
 	}
 
@@ -375,7 +375,7 @@ func (o *RunOptions) check() (plan.Shard, error) {
 	}
 	shard, err := plan.ParseShard(o.Shard)
 	if err != nil {
-		return shard, err
+		return shard, fmt.Errorf("--%v", err)
 	}
 	if o.PlanJSON && !o.Plan {
 		return shard, fmt.Errorf("--json is the form of --plan: give both (conform run --plan --json)")
@@ -540,10 +540,13 @@ func verdict(sum *report.Summary, dir string, took time.Duration, stdout io.Writ
 }
 
 // loginErr is a failed login or ticket check: the endpoint's fault when
-// it could not be reached, else the credentials'.
-func loginErr(msg string, err error) error {
+// it could not be reached, else the credentials', with the flags to check.
+func loginErr(msg string, err error, fix string) error {
 	if errors.Is(err, engine.ErrUnreachable) {
 		return infraErr("%s", msg)
+	}
+	if errors.Is(err, engine.ErrAuth) {
+		return usageErr("%s (%s)", msg, fix)
 	}
 	return usageErr("%s", msg)
 }

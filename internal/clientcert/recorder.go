@@ -276,19 +276,19 @@ func (r *Recorder) check(ex exchange) {
 				if f.Severity == checks.Info {
 					continue
 				}
-				status := results.Warning
-				msg := fmt.Sprintf("%s: line %d %s: %s", who, f.Line, f.Path, f.Message)
+				res := f.Result(results.Warning)
+				res.Message = who + ": " + res.Message
 				switch {
 				case who == "request" && f.Check == checks.HdrMissing:
 					// The catalog's allowance: NetServer serves it.
-					msg += " (a warning: " + checks.AllowRequestHeaders + ")"
+					res.Message += " (a warning: " + checks.AllowRequestHeaders + ")"
 				case f.Severity == checks.Must && who == "request":
-					status, failed = results.Failed, true
+					res.Status, failed = results.Failed, true
 				case f.Severity == checks.Must:
 					failed = true
-					msg = "the server's " + msg
+					res.Message = "the server's " + res.Message
 				}
-				add(f.Check, status, msg)
+				step.Checks = append(step.Checks, res)
 			}
 			return failed
 		}

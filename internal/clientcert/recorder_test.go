@@ -70,6 +70,17 @@ func TestRecorder(t *testing.T) {
 	if !strings.Contains(got.Summary(), "[BODY-VALID] request: line 2 /s:Envelope/s:Body/IsNickNameUnique/Nope") {
 		t.Errorf("the client's finding is not named: %s", got.Summary())
 	}
+	// Its line and path are kept apart from the message, so that a report
+	// can place it as it places the engine's.
+	placed := false
+	for _, st := range got.Steps {
+		for _, c := range st.Checks {
+			placed = placed || (c.ID == "BODY-VALID" && c.Line == 2 && c.Path == "/s:Envelope/s:Body/IsNickNameUnique/Nope")
+		}
+	}
+	if !placed {
+		t.Errorf("the client's BODY-VALID finding has no line and path of its own: %+v", got.Steps)
+	}
 	if total := len(set.Contracts()); skipped < 100 || total == 0 {
 		t.Errorf("%d operations reported as never called", skipped)
 	}

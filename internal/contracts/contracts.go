@@ -45,6 +45,15 @@ type Set struct {
 }
 
 // WSDL is a service's source WSDL as its contract folder holds it.
+// DirError is a contracts folder (an Extra's Dir) that cannot be loaded.
+type DirError struct {
+	Dir string
+	Err error
+}
+
+func (e *DirError) Error() string { return fmt.Sprintf("contracts folder %s: %v", e.Dir, e.Err) }
+func (e *DirError) Unwrap() error { return e.Err }
+
 func (s *Set) WSDL(service string) ([]byte, error) {
 	c := s.Contract(service)
 	if c == nil {
@@ -113,7 +122,7 @@ func Load(extras ...Extra) (*Set, error) {
 			dir := os.DirFS(x.Dir)
 			svcs := schemas.Discover(dir)
 			if len(svcs) == 0 {
-				return nil, fmt.Errorf("--contracts %s: no service folder with a contract.json in it (write one with conform schemas extract --wsdl FILE --out %s)", x.Dir, x.Dir)
+				return nil, &DirError{x.Dir, fmt.Errorf("no service folder with a contract.json in it (write one with conform schemas extract --wsdl FILE --out %s)", x.Dir)}
 			}
 			for _, svc := range svcs {
 				replace(svc, x.Dir)
@@ -129,7 +138,7 @@ func Load(extras ...Extra) (*Set, error) {
 					return nil
 				})
 				if err != nil {
-					return nil, fmt.Errorf("--contracts %s: %w", x.Dir, err)
+					return nil, &DirError{x.Dir, err}
 				}
 			}
 		default:

@@ -72,7 +72,7 @@ func (e *Engine) Authenticate(ctx context.Context, user, password string) error 
 		if f := rv.Failures(); len(f) > 0 {
 			why = fmt.Sprintf(" (and the answer is not contract-valid: %s %s)", f[0].Check, e.Redactor().String(f[0].Message))
 		}
-		return fmt.Errorf("%w for user %q: AuthenticationSucceeded is not true; check --user and --password (or CONFORM_USER, CONFORM_PASSWORD)%s", ErrAuth, user, why)
+		return fmt.Errorf("%w for user %q: AuthenticationSucceeded is not true; check the user name and password%s", ErrAuth, user, why)
 	}
 	e.cfg.Ticket = *t
 	e.AddSecrets(*t)
@@ -141,7 +141,7 @@ func (e *Engine) VerifyTicket(ctx context.Context) error {
 		if t != nil {
 			switch *t {
 			case netserver.ExcInvalidTicket, netserver.ExcTicketExpired, netserver.ExcNotAuthenticated:
-				return fmt.Errorf("%w: the install refused the ticket (%s): give a valid --ticket (or CONFORM_TICKET), or --user and --password", ErrAuth, *t)
+				return fmt.Errorf("%w: the install refused the ticket (%s): give a valid ticket, or a user name and password", ErrAuth, *t)
 			}
 		}
 	}

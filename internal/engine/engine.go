@@ -243,7 +243,9 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 	}
 	// addAt adds a check placed by its first finding.
 	addAt := func(id string, s results.Status, f validate.Finding, suffix, detail string) {
-		out.Checks = append(out.Checks, results.Check{ID: id, Status: s, Message: oneLine(f) + suffix, Detail: detail, Line: f.Line, Path: f.Path})
+		c := f.Result(s)
+		c.ID, c.Message, c.Detail = id, c.Message+suffix, detail
+		out.Checks = append(out.Checks, c)
 	}
 	svc, opName, _ := strings.Cut(st.Call, ".")
 	c := e.v.Contract(svc)
@@ -285,9 +287,9 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 		out.ex = &soap.Exchange{URL: e.URL(svc), Action: op.SOAPAction, Request: envelope}
 		return
 	case st.Invalid:
-		add(checks.ReqValid, results.Passed, "invalid, as the case intends: "+oneLine(rv0.Failures()[0]), "")
+		add(checks.ReqValid, results.Passed, "invalid, as the case intends: "+rv0.Failures()[0].Text(), "")
 	case rv0.Failed():
-		add(checks.ReqValid, results.Error, "the request conform built is not valid (an error in the case): "+oneLine(rv0.Failures()[0]), findingsDetail(rv0.Findings))
+		add(checks.ReqValid, results.Error, "the request conform built is not valid (an error in the case): "+rv0.Failures()[0].Text(), findingsDetail(rv0.Findings))
 		out.ex = &soap.Exchange{URL: e.URL(svc), Action: op.SOAPAction, Request: envelope}
 		return
 	default:
@@ -605,13 +607,6 @@ func (e *Engine) value(x fixture.Value, msg *soap.Message, vars map[string]strin
 	return "", true
 }
 
-func oneLine(f validate.Finding) string {
-	s := fmt.Sprintf("line %d", f.Line)
-	if f.Path != "" {
-		s += " " + f.Path
-	}
-	return s + ": " + f.Message
-}
 
 // quoted puts a value between quotes as it is. Not %q: Go's escapes would
 // write a credential with a quote or a backslash in a form the redactor
@@ -628,7 +623,7 @@ func more(n int) string {
 func findingsDetail(fs []validate.Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
-		fmt.Fprintf(&b, "%s %s\n", f.Check, oneLine(f))
+		fmt.Fprintf(&b, "%s %s\n", f.Check, f.Text())
 	}
 	return b.String()
 }

@@ -35,7 +35,7 @@ type RunOptions struct {
 // Reasons a case was not attempted.
 const (
 	NotAttemptedDead        = "not attempted: the endpoint stopped answering (%d cases in a row could not reach it)"
-	NotAttemptedDeadline    = "not attempted: the run's --deadline passed"
+	NotAttemptedDeadline    = "not attempted: the run's deadline passed"
 	NotAttemptedInterrupted = "not attempted: the run was interrupted"
 )
 

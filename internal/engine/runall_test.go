@@ -121,7 +121,7 @@ func TestRunAllNoticesADeadEndpointAndADeadline(t *testing.T) {
 	if n := calls.Load(); n < 2 || n > 4 {
 		t.Errorf("%d calls within a 500ms deadline of 200ms calls", n)
 	}
-	if last := res[len(res)-1]; !strings.Contains(last.Summary(), "not attempted: the run's --deadline passed") {
+	if last := res[len(res)-1]; !strings.Contains(last.Summary(), "not attempted: the run's deadline passed") {
 		t.Errorf("after the deadline: %s", last.Summary())
 	}
 }

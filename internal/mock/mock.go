@@ -392,14 +392,6 @@ func (m *Mock) fault(w http.ResponseWriter, code, reason string, secrets []strin
 	w.Write(soap.FaultEnvelope("1.1", code, reason))
 }
 
-// describe names a finding as a faultstring does: check, line, path, message.
-func describe(f validate.Finding) string {
-	s := fmt.Sprintf("%s at line %d", f.Check, f.Line)
-	if f.Path != "" {
-		s += " (" + f.Path + ")"
-	}
-	return s + ": " + f.Message
-}
 
 // report logs each finding on a request and writes it to Findings.
 func (m *Mock) report(op string, fs []validate.Finding, served bool, secrets []string) {
@@ -413,7 +405,7 @@ func (m *Mock) report(op string, fs []validate.Finding, served bool, secrets []s
 		if f.Severity == checks.Info {
 			what = "allowed"
 		}
-		m.logf("mock: request %s: %s %s line %d %s: %s (%s)", op, f.Check, f.Severity, f.Line, soap.Printable(f.Path), soap.Printable(f.Message), what)
+		m.logf("mock: request %s: %s (%s: %s)", op, soap.Printable(f.String()), f.Severity, what)
 		if m.opts.Findings == nil {
 			continue
 		}
@@ -451,7 +443,7 @@ func (m *Mock) serveSOAP(w http.ResponseWriter, r *http.Request, s *service, bod
 		m.report(s.c.Service+"."+op.Name, res.Findings, refuse == nil, netserver.Secrets(text))
 	}
 	if refuse != nil {
-		m.fault(w, soap.FaultClient, fmt.Sprintf("the request is not a valid %s.%s request: %s", s.c.Service, op.Name, describe(*refuse)), netserver.Secrets(text))
+		m.fault(w, soap.FaultClient, fmt.Sprintf("the request is not a valid %s.%s request: %s", s.c.Service, op.Name, refuse.String()), netserver.Secrets(text))
 		return
 	}
 	msg := res.Message // read by the validation: not parsed again
@@ -466,8 +458,8 @@ func (m *Mock) serveSOAP(w http.ResponseWriter, r *http.Request, s *service, bod
 	// of the mock, reported as a Server fault rather than sent.
 	check := m.v.Validate(out, validate.Target{Service: s.c.Service, Operation: op.Name, Direction: contract.Response})
 	if fails := check.Failures(); len(fails) > 0 {
-		m.logf("mock: invalid %s.%s response (a bug of conform): %s", s.c.Service, op.Name, describe(fails[0]))
-		m.fault(w, soap.FaultServer, "the conform mock produced an invalid response (a bug of conform): "+describe(fails[0]), netserver.Secrets(out))
+		m.logf("mock: invalid %s.%s response (a bug of conform): %s", s.c.Service, op.Name, fails[0].String())
+		m.fault(w, soap.FaultServer, "the conform mock produced an invalid response (a bug of conform): "+fails[0].String(), netserver.Secrets(out))
 		return
 	}
 	w.Header().Set("Content-Type", soap.ContentType11)

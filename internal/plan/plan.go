@@ -84,7 +84,7 @@ func ParseShard(s string) (Shard, error) {
 		return sh, nil
 	}
 	if _, err := fmt.Sscanf(s, "%d/%d", &sh.K, &sh.N); err != nil || sh.N < 1 || sh.K < 1 || sh.K > sh.N || fmt.Sprintf("%d/%d", sh.K, sh.N) != s {
-		return Shard{}, fmt.Errorf("--shard %q: want K/N with 1 ≤ K ≤ N, such as 2/4 (the share of job K of N)", s)
+		return Shard{}, fmt.Errorf("shard %q: want K/N with 1 ≤ K ≤ N, such as 2/4 (the share of job K of N)", s)
 	}
 	return sh, nil
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/conform-dev/conform/internal/checks"
-	"github.com/conform-dev/conform/internal/cli"
+	"github.com/conform-dev/conform/internal/soap"
 	"github.com/conform-dev/conform/internal/validate"
 )
 
@@ -49,7 +49,7 @@ func TestGolden(t *testing.T) {
 				r := v.Validate(data, target)
 				var got strings.Builder
 				for _, f := range r.Findings {
-					got.WriteString(cli.FormatFinding(filepath.Base(file), f) + "\n")
+					got.WriteString(soap.Printable(f.In(filepath.Base(file))) + "\n")
 				}
 				wantFile := strings.TrimSuffix(file, ".xml") + ".want"
 				if *update {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/conform-dev/conform/internal/checks"
 	"github.com/conform-dev/conform/internal/contract"
+	"github.com/conform-dev/conform/internal/results"
 	"github.com/conform-dev/conform/internal/soap"
 	"github.com/conform-dev/conform/internal/xsd"
 	"github.com/conform-dev/conform/schemas"
@@ -178,6 +179,14 @@ func (t Target) String() string {
 	return s
 }
 
+// ArgError is an operation or direction ParseOp cannot read: Arg is "op"
+// or "dir", the caller's own names for them (conform validate's flags).
+type ArgError struct {
+	Arg, Value, Why string
+}
+
+func (e *ArgError) Error() string { return fmt.Sprintf("%s %q: %s", e.Arg, e.Value, e.Why) }
+
 // ParseOp reads "Agent.Operation" (or a bare operation name) into a Target.
 func (v *Validator) ParseOp(op string, dir string) (Target, error) {
 	var t Target
@@ -186,7 +195,7 @@ func (v *Validator) ParseOp(op string, dir string) (Target, error) {
 	case string(contract.Request), string(contract.Response):
 		t.Direction = contract.Direction(dir)
 	default:
-		return t, fmt.Errorf("--dir %q: want request or response", dir)
+		return t, &ArgError{"dir", dir, "want request or response"}
 	}
 	if op == "" {
 		return t, nil
@@ -206,9 +215,9 @@ func (v *Validator) ParseOp(op string, dir string) (Target, error) {
 		t.Service, t.Operation = found[0], name
 		return t, nil
 	case len(found) > 1:
-		return t, fmt.Errorf("--op %q is in several services (%s): write it as Agent.Operation", op, strings.Join(found, ", "))
+		return t, &ArgError{"op", op, fmt.Sprintf("it is in several services (%s): write it as Agent.Operation", strings.Join(found, ", "))}
 	}
-	return t, fmt.Errorf("--op %q: no such operation; `conform ops` lists them", op)
+	return t, &ArgError{"op", op, "no such operation; `conform ops` lists them"}
 }
 
 // Finding is one problem (or, at INFO, one fact) about a message.
@@ -218,6 +227,47 @@ type Finding struct {
 	Line     int             `json:"line"`
 	Path     string          `json:"path,omitempty"`
 	Message  string          `json:"message"`
+}
+
+// Place is where the finding is: "line 3 /s:Envelope/s:Body/X", or "line
+// 3" without a path.
+func (f Finding) Place() string {
+	if f.Path == "" {
+		return fmt.Sprintf("line %d", f.Line)
+	}
+	return fmt.Sprintf("line %d %s", f.Line, f.Path)
+}
+
+// Text is the finding beside its check ID (a check result's message):
+// "line 3 /s:Envelope/s:Body/X: message".
+func (f Finding) Text() string { return f.Place() + ": " + f.Message }
+
+// String is the finding on its own (a fault string, a log line):
+// "BODY-VALID at line 3 (/s:Envelope/s:Body/X): message".
+func (f Finding) String() string {
+	s := fmt.Sprintf("%s at line %d", f.Check, f.Line)
+	if f.Path != "" {
+		s += " (" + f.Path + ")"
+	}
+	return s + ": " + f.Message
+}
+
+// In is the finding as a compiler names one, for a terminal (editors and
+// CI annotations follow "FILE:LINE:"): "FILE:3: BODY-VALID message
+// [/s:Envelope/s:Body/X]".
+func (f Finding) In(file string) string {
+	s := fmt.Sprintf("%s:%d: %s %s", file, f.Line, f.Check, f.Message)
+	if f.Path != "" {
+		s += " [" + f.Path + "]"
+	}
+	return s
+}
+
+// Result is the finding as a check result of the given status, the one
+// conversion the engine and the client reports share: its ID, Text as
+// the message, and its line and path, so that a report can place it.
+func (f Finding) Result(status results.Status) results.Check {
+	return results.Check{ID: f.Check, Status: status, Message: f.Text(), Line: f.Line, Path: f.Path}
 }
 
 // Result is the outcome of validating one message.
