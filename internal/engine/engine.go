@@ -607,7 +607,6 @@ func (e *Engine) value(x fixture.Value, msg *soap.Message, vars map[string]strin
 	return "", true
 }
 
-
 // quoted puts a value between quotes as it is. Not %q: Go's escapes would
 // write a credential with a quote or a backslash in a form the redactor
 // does not know. The terminal and the page make control characters safe.

@@ -392,7 +392,6 @@ func (m *Mock) fault(w http.ResponseWriter, code, reason string, secrets []strin
 	w.Write(soap.FaultEnvelope("1.1", code, reason))
 }
 
-
 // report logs each finding on a request and writes it to Findings.
 func (m *Mock) report(op string, fs []validate.Finding, served bool, secrets []string) {
 	now := m.opts.Now().UTC()
