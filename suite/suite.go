@@ -19,6 +19,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/conform-dev/conform/internal/checks"
 	"github.com/conform-dev/conform/internal/contracts"
 	"os"
 	"sort"
@@ -197,7 +198,7 @@ func Cases(r types.Report) []results.Case {
 		}
 		if !found && spec.State != types.SpecStateSkipped {
 			c := results.Case{Operation: spec.LeafNodeText, Name: "spec", Status: results.Error, Steps: []results.Step{{Name: "spec",
-				Checks: []results.Check{{ID: "HTTP-TRANSPORT", Status: results.Error, Message: fmt.Sprintf("the spec %s before its case ran: %s", spec.State, spec.Failure.Message)}}}}}
+				Checks: []results.Check{{ID: checks.HTTPTransport, Status: results.Error, Message: fmt.Sprintf("the spec %s before its case ran: %s", spec.State, spec.Failure.Message)}}}}}
 			out = append(out, indexed{1 << 30, c})
 		}
 	}

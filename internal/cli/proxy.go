@@ -18,6 +18,7 @@ import (
 	"github.com/conform-dev/conform/internal/mock"
 	"github.com/conform-dev/conform/internal/prepare"
 	"github.com/conform-dev/conform/internal/report"
+	"github.com/conform-dev/conform/internal/results"
 )
 
 // ProxyOptions are the inputs of `conform proxy`.
@@ -120,7 +121,7 @@ func serveAndReport(ctx context.Context, cmd, addr string, rec *clientcert.Recor
 	cases := rec.Cases()
 	called := 0
 	for _, c := range cases {
-		if c.Status != "skipped" {
+		if c.Status != results.Skipped {
 			called++
 		}
 	}

@@ -101,12 +101,12 @@ func (e *Engine) RunAll(ctx context.Context, cases []*fixture.Case, o RunOptions
 			o.Finished(&r)
 		}
 		mu.Lock()
-		if r.TransportFailed() && ctx.Err() == nil {
+		if transportFailed(&r) && ctx.Err() == nil {
 			inARow++
 			if o.MaxTransportFailures > 0 && inARow >= o.MaxTransportFailures {
 				dead = true
 			}
-		} else if !r.TransportFailed() {
+		} else if !transportFailed(&r) {
 			inARow = 0
 		}
 		mu.Unlock()
@@ -142,4 +142,17 @@ func skipReason(o RunOptions, c *fixture.Case) string {
 		return ""
 	}
 	return o.Skip(c)
+}
+
+// transportFailed reports a case that ended because the endpoint did not
+// answer (HTTP-TRANSPORT error): what a dead endpoint looks like.
+func transportFailed(c *results.Case) bool {
+	for _, st := range c.Steps {
+		for _, ch := range st.Checks {
+			if ch.ID == checks.HTTPTransport && ch.Status == results.Error {
+				return true
+			}
+		}
+	}
+	return false
 }

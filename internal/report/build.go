@@ -120,29 +120,7 @@ func (w *Writer) streamedOf(res *results.Case) (*Case, error) {
 			}
 		}
 	}
-	c := sc.c
-	c.SkipReason = red.String(c.SkipReason)
-	steps := make([]Step, len(c.Steps))
-	for i, st := range c.Steps {
-		results := make([]Result, len(st.Results))
-		for j, r := range st.Results {
-			r.Message, r.Detail, r.Path = red.String(r.Message), red.String(r.Detail), red.String(r.Path)
-			results[j] = r
-		}
-		st.Results = results
-		if st.Exchange != nil {
-			ex := *st.Exchange
-			ex.URL, ex.ContentType, ex.Request, ex.Response = red.String(ex.URL), red.String(ex.ContentType), red.String(ex.Request), red.String(ex.Response)
-			st.Exchange = &ex
-		}
-		steps[i] = st
-	}
-	c.Steps = steps
-	records := make([]results.Record, len(c.Records))
-	for i, rec := range c.Records {
-		records[i] = RedactRecord(rec, red)
-	}
-	c.Records = records
+	c := sc.c.redacted(red)
 	return &c, nil
 }
 
@@ -291,16 +269,23 @@ func WriteAll(dir string, s *Summary, o Output) error {
 	return writeAtomic(filepath.Join(dir, "report.html"), page)
 }
 
+// caseOf is a result as the summary holds it, every peer text redacted
+// (Case.redacted), its evidence written.
 func (w *Writer) caseOf(res *results.Case) (Case, error) {
-	c := Case{Operation: res.Operation, Name: res.Name, Labels: res.Labels, Safety: res.Safety, Source: res.Source,
-		Kind: kindOf(res.Labels, res.Generated), Outcome: string(res.Status), Seconds: res.Seconds}
-	for _, r := range res.Records {
-		c.Records = append(c.Records, RedactRecord(r, w.Redactor()))
+	c, err := w.plainCaseOf(res)
+	if err != nil {
+		return c, err
 	}
+	return c.redacted(w.Redactor()), nil
+}
+
+func (w *Writer) plainCaseOf(res *results.Case) (Case, error) {
+	c := Case{Operation: res.Operation, Name: res.Name, Labels: res.Labels, Safety: res.Safety, Source: res.Source,
+		Kind: kindOf(res.Labels, res.Generated), Outcome: string(res.Status), Seconds: res.Seconds, Records: res.Records}
 	if res.Status == results.Skipped {
-		c.SkipReason = w.redact(res.SkipReason)
+		c.SkipReason = res.SkipReason
 		if c.SkipReason == "" {
-			c.SkipReason = "skipped"
+			c.SkipReason = Skipped
 		}
 		return c, nil
 	}
@@ -312,7 +297,7 @@ func (w *Writer) caseOf(res *results.Case) (Case, error) {
 		problem := false
 		for _, cr := range st.Checks {
 			step.Results = append(step.Results, Result{Check: cr.ID, Severity: severity(cr.ID), Outcome: string(cr.Status),
-				Message: w.redact(cr.Message), Detail: w.redact(cr.Detail), Line: cr.Line, Path: w.redact(cr.Path)})
+				Message: cr.Message, Detail: cr.Detail, Line: cr.Line, Path: cr.Path})
 			if cr.Status == results.Failed || cr.Status == results.Error || cr.Status == results.Warning {
 				problem = true
 			}
@@ -327,8 +312,8 @@ func (w *Writer) caseOf(res *results.Case) (Case, error) {
 		step.Evidence = files
 		if problem && st.Exchange != nil {
 			ex := st.Exchange
-			step.Exchange = &Exchange{URL: w.redact(ex.URL), Action: ex.Action, Status: ex.Status, ContentType: w.redact(ex.ContentType),
-				Request: w.redactXML(cut(ex.Request)), Response: w.redactXML(cut(ex.Response))}
+			step.Exchange = &Exchange{URL: ex.URL, Action: ex.Action, Status: ex.Status, ContentType: ex.ContentType,
+				Request: soap.Readable(shown(ex.Request)), Response: soap.Readable(shown(ex.Response))}
 		}
 		c.Steps = append(c.Steps, step)
 	}
@@ -404,11 +389,74 @@ func (w *Writer) redactMap(m map[string]string) map[string]string {
 // file has what was kept.
 const maxShown = 64 << 10
 
+// shown is the part of a message a page shows, with a note of the rest.
+// Cut at twice maxShown first, so that redaction (of the whole case, after)
+// costs no more for a 10 MB answer; a credential that straddles the
+// page's own cut is whole in what is redacted (Case.redacted cuts last).
+func shown(b string) string {
+	if len(b) <= maxShown {
+		return b
+	}
+	return b[:2*maxShown] + fmt.Sprintf(cutNote, len(b)-maxShown)
+}
+
+// cutNote ends a message a page shows in part (%d: bytes not shown).
+const cutNote = "\n[… %d more bytes in the evidence file]"
+
+// cut shortens a redacted message to maxShown, keeping shown's note.
 func cut(b string) string {
 	if len(b) <= maxShown {
 		return b
 	}
-	return b[:maxShown] + fmt.Sprintf("\n[… %d more bytes in the evidence file]", len(b)-maxShown)
+	note := ""
+	if i := strings.LastIndex(b, "\n[… "); i >= 0 && strings.HasSuffix(b, " more bytes in the evidence file]") {
+		b, note = b[:i], b[i:]
+	}
+	if len(b) <= maxShown {
+		return b + note
+	}
+	if note == "" {
+		note = fmt.Sprintf(cutNote, len(b)-maxShown)
+	}
+	return b[:maxShown] + note
+}
+
+// redacted is the case with every text a peer could have put a credential
+// in redacted (a copy: the receiver is not changed): the one walk over a
+// summary's case, as it is built and when the run learns a credential after
+// it was.
+func (c Case) redacted(red *soap.Redactor) Case {
+	c.SkipReason = red.String(c.SkipReason)
+	steps := make([]Step, len(c.Steps))
+	for i, st := range c.Steps {
+		rs := make([]Result, len(st.Results))
+		for j, r := range st.Results {
+			r.Message, r.Detail, r.Path = red.String(r.Message), red.String(r.Detail), red.String(r.Path)
+			rs[j] = r
+		}
+		st.Results = rs
+		if st.Exchange != nil {
+			ex := *st.Exchange
+			ex.URL, ex.ContentType = red.String(ex.URL), red.String(ex.ContentType)
+			// Messages are held as a reader sees them (soap.Readable: character
+			// references and CDATA decoded), so that a redaction again finds
+			// what it finds in the evidence.
+			ex.Request, ex.Response = cut(red.String(ex.Request)), cut(red.String(ex.Response))
+			st.Exchange = &ex
+		}
+		steps[i] = st
+	}
+	if c.Steps != nil {
+		c.Steps = steps
+	}
+	if c.Records != nil {
+		records := make([]results.Record, len(c.Records))
+		for i, rec := range c.Records {
+			records[i] = RedactRecord(rec, red)
+		}
+		c.Records = records
+	}
+	return c
 }
 
 // Redacted is a case's result with every credential redacted: for handing a

@@ -118,14 +118,15 @@ type Allowance struct {
 	Why  string `json:"why"`
 }
 
-// Outcomes of a check, a case and an operation.
+// Outcomes of a check, a case and an operation: the results' statuses,
+// as the summary writes them.
 const (
-	Passed        = "passed"
-	Failed        = "failed"
-	Warning       = "warning"
-	Error         = "error"
-	Skipped       = "skipped"
-	NotApplicable = "not-applicable"
+	Passed        = string(results.Passed)
+	Failed        = string(results.Failed)
+	Warning       = string(results.Warning)
+	Error         = string(results.Error)
+	Skipped       = string(results.Skipped)
+	NotApplicable = string(results.NotApplicable)
 )
 
 // Case kinds, for the coverage matrix.

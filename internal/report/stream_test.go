@@ -57,3 +57,26 @@ func TestStreamedEvidence(t *testing.T) {
 		t.Errorf("the response evidence: %d bytes, %v", len(resp), err)
 	}
 }
+
+// A page shows the first 64 KiB of a message; a credential that straddles
+// that cut is redacted whole before the cut, so no prefix of it is shown.
+func TestPageCutKeepsNoPartOfACredential(t *testing.T) {
+	const secret = "correct-horse-battery-staple"
+	body := strings.Repeat("x", 64<<10-10) + secret + strings.Repeat("y", 1<<20)
+	res := results.Case{Operation: "User.GetExternalTokens", Name: "cut", Status: results.Failed, Steps: []results.Step{{Name: "get", Call: "User.GetExternalTokens",
+		Exchange: &results.Exchange{URL: "http://x", Request: "<r/>", Response: body, Status: 200},
+		Checks:   []results.Check{{ID: "EXP-VALUE", Status: results.Failed, Message: "bad"}}}}}
+	red := netserver.NewRedactor(secret)
+	w := &report.Writer{Dir: t.TempDir(), Redactor: func() *soap.Redactor { return red }}
+	sum, err := w.Write([]results.Case{res})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := sum.Cases[0].Steps[0].Exchange.Response
+	if strings.Contains(shown, secret[:10]) || !strings.Contains(shown, "[REDACTED") {
+		t.Errorf("the page's cut shows part of the credential: …%s", shown[64<<10-40:64<<10+20])
+	}
+	if len(shown) > 64<<10+100 || !strings.Contains(shown, "more bytes in the evidence file]") {
+		t.Errorf("the page shows %d bytes, not the first 64 KiB and a note", len(shown))
+	}
+}

@@ -132,18 +132,6 @@ func (c *Case) Failed() bool { return c.count(Failed) > 0 }
 // Errored reports an infrastructure error (or a case that could not run).
 func (c *Case) Errored() bool { return c.count(Error) > 0 }
 
-// TransportFailed reports a case that ended because the endpoint did not
-// answer (HTTP-TRANSPORT error): what a dead endpoint looks like.
-func (c *Case) TransportFailed() bool {
-	for _, st := range c.Steps {
-		for _, ch := range st.Checks {
-			if ch.ID == "HTTP-TRANSPORT" && ch.Status == Error {
-				return true
-			}
-		}
-	}
-	return false
-}
 
 // Summary is a one-line account of the failures and errors, or "".
 func (c *Case) Summary() string {
