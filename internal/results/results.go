@@ -132,7 +132,6 @@ func (c *Case) Failed() bool { return c.count(Failed) > 0 }
 // Errored reports an infrastructure error (or a case that could not run).
 func (c *Case) Errored() bool { return c.count(Error) > 0 }
 
-
 // Summary is a one-line account of the failures and errors, or "".
 func (c *Case) Summary() string {
 	var parts []string
