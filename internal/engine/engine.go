@@ -237,21 +237,84 @@ type stepResult struct {
 	ex *soap.Exchange
 }
 
+// add adds a check result to the step.
+func (out *stepResult) add(id string, s results.Status, msg, detail string) {
+	out.Checks = append(out.Checks, results.Check{ID: id, Status: s, Message: msg, Detail: detail})
+}
+
+// addAt adds a check result placed by its first finding.
+func (out *stepResult) addAt(id string, s results.Status, f validate.Finding, suffix, detail string) {
+	c := f.Result(s)
+	c.ID, c.Message, c.Detail = id, c.Message+suffix, detail
+	out.Checks = append(out.Checks, c)
+}
+
+// step runs one call of a case: its request built and proven valid, the
+// exchange, the response's message checks, and the case's expectations.
 func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]string, out *stepResult) {
-	add := func(id string, s results.Status, msg, detail string) {
-		out.Checks = append(out.Checks, results.Check{ID: id, Status: s, Message: msg, Detail: detail})
-	}
-	// addAt adds a check placed by its first finding.
-	addAt := func(id string, s results.Status, f validate.Finding, suffix, detail string) {
-		c := f.Result(s)
-		c.ID, c.Message, c.Detail = id, c.Message+suffix, detail
-		out.Checks = append(out.Checks, c)
-	}
 	svc, opName, _ := strings.Cut(st.Call, ".")
 	c := e.v.Contract(svc)
 	op := c.Op(opName)
+	envelope, send := e.request(st, vars, svc, c, op, out)
+	if !send {
+		return
+	}
+	// A large answer is read alone, across the run's cases: the lock is
+	// taken as soon as an answer grows past LargeResponse, before it is held
+	// whole, and kept until the step ends (its validation included).
+	large := false
+	defer func() {
+		if large {
+			e.large.Unlock()
+		}
+	}()
+	cctx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
+	defer cancel()
+	contentType := soap.ContentType11
+	if c.SOAPVersion == "1.2" {
+		contentType = soap.ContentType12
+	}
+	lctx := soap.WithLarge(cctx, LargeResponse, func() { e.large.Lock(); large = true })
+	ex, err := e.client.Post(lctx, e.URL(svc), op.SOAPAction, contentType, envelope)
+	if err != nil {
+		out.add(checks.HTTPTransport, results.Error, err.Error(), "")
+		out.ex = &soap.Exchange{URL: e.URL(svc), Action: op.SOAPAction, Request: envelope}
+		return
+	}
+	out.ex = ex
+	// Reading costs up to some eighty times an answer's size (a tree of
+	// 262,000 elements in 1 MiB), so a run's peak memory is that of one
+	// large answer, not of one per case running beside it.
+	if len(ex.Response) > LargeResponse && !large {
+		e.large.Lock()
+		large = true
+	}
+	rv := e.response(ex, svc, opName)
+	isFault := false
+	for _, f := range rv.Findings {
+		isFault = isFault || f.Check == checks.BodyFault
+	}
+	e.httpChecks(ex, c.SOAPVersion, isFault, out.add)
+	messageChecks(rv, isFault, out)
 
-	// The request.
+	// The case's expectations, read once, and only from what passed the
+	// XML-level checks: what was not read is redacted by the credentials
+	// already known and by shape.
+	var msg *soap.Message
+	if readable(rv) {
+		msg = rv.Message // read by the validation: not parsed again
+	}
+	if msg != nil {
+		e.AddSecrets(netserver.MessageSecrets(msg)...)
+	}
+	out.Succeeded = e.outcome(st, msg, isFault, out.add)
+	out.Fault = isFault
+	e.values(st, msg, out.Succeeded, vars, out.add)
+}
+
+// request builds the step's envelope and proves it valid before it is
+// sent (REQ-VALID); send is false when it must not be.
+func (e *Engine) request(st *fixture.Step, vars map[string]string, svc string, c *contract.Contract, op *contract.Operation, out *stepResult) (envelope []byte, send bool) {
 	var body []byte
 	var err error
 	if st.Sample {
@@ -268,10 +331,10 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 		body, err = e.set.Model(svc).Build(op.Input.Body, params)
 	}
 	if err != nil {
-		add(checks.ReqValid, results.Error, "cannot build the request: "+err.Error(), "")
-		return
+		out.add(checks.ReqValid, results.Error, "cannot build the request: "+err.Error(), "")
+		return nil, false
 	}
-	envelope := soap.Envelope(c.SOAPVersion, e.requestHeaders(op, st.Auth), string(body))
+	envelope = soap.Envelope(c.SOAPVersion, e.requestHeaders(op, st.Auth), string(body))
 	if st.Sample {
 		// Generated values are made up ("sample-…"); only the headers
 		// carry credentials.
@@ -279,69 +342,39 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 	} else {
 		e.AddSecrets(netserver.Secrets(envelope)...)
 	}
-	target := validate.Target{Service: svc, Operation: opName, Direction: contract.Request}
-	rv0 := e.v.Validate(envelope, target)
+	rv := e.v.Validate(envelope, validate.Target{Service: svc, Operation: op.Name, Direction: contract.Request})
+	unsent := func() { out.ex = &soap.Exchange{URL: e.URL(svc), Action: op.SOAPAction, Request: envelope} }
 	switch {
-	case st.Invalid && !rv0.Failed():
-		add(checks.ReqValid, results.Error, "the case means to send an invalid request, but the request is valid (an error in the case)", "")
-		out.ex = &soap.Exchange{URL: e.URL(svc), Action: op.SOAPAction, Request: envelope}
-		return
+	case st.Invalid && !rv.Failed():
+		out.add(checks.ReqValid, results.Error, "the case means to send an invalid request, but the request is valid (an error in the case)", "")
+		unsent()
+		return nil, false
 	case st.Invalid:
-		add(checks.ReqValid, results.Passed, "invalid, as the case intends: "+rv0.Failures()[0].Text(), "")
-	case rv0.Failed():
-		add(checks.ReqValid, results.Error, "the request conform built is not valid (an error in the case): "+rv0.Failures()[0].Text(), findingsDetail(rv0.Findings))
-		out.ex = &soap.Exchange{URL: e.URL(svc), Action: op.SOAPAction, Request: envelope}
-		return
+		out.add(checks.ReqValid, results.Passed, "invalid, as the case intends: "+rv.Failures()[0].Text(), "")
+	case rv.Failed():
+		out.add(checks.ReqValid, results.Error, "the request conform built is not valid (an error in the case): "+rv.Failures()[0].Text(), findingsDetail(rv.Findings))
+		unsent()
+		return nil, false
 	default:
-		add(checks.ReqValid, results.Passed, "the request is valid", "")
+		out.add(checks.ReqValid, results.Passed, "the request is valid", "")
 	}
+	return envelope, true
+}
 
-	// The exchange.
-	cctx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
-	defer cancel()
-	contentType := soap.ContentType11
-	if c.SOAPVersion == "1.2" {
-		contentType = soap.ContentType12
-	}
-	// A large answer is read alone, across the run's cases: the lock is
-	// taken as soon as an answer grows past LargeResponse, before it is held
-	// whole, and kept until the step ends.
-	large := false
-	defer func() {
-		if large {
-			e.large.Unlock()
-		}
-	}()
-	lctx := soap.WithLarge(cctx, LargeResponse, func() { e.large.Lock(); large = true })
-	ex, err := e.client.Post(lctx, e.URL(svc), op.SOAPAction, contentType, envelope)
-	if err != nil {
-		add(checks.HTTPTransport, results.Error, err.Error(), "")
-		out.ex = &soap.Exchange{URL: e.URL(svc), Action: op.SOAPAction, Request: envelope}
-		return
-	}
-	out.ex = ex
-
-	// The response, as a message. A large one is read alone: reading costs
-	// up to some eighty times its size (a tree of 262,000 elements in 1
-	// MiB), so a run's peak memory is that of one large answer, not of one
-	// per case running beside it.
-	if len(ex.Response) > LargeResponse && !large {
-		e.large.Lock()
-		large = true
-	}
-	rv := &validate.Result{}
+// response validates and reads the answer (one over the size limit is
+// refused unread).
+func (e *Engine) response(ex *soap.Exchange, svc, opName string) *validate.Result {
 	if ex.Truncated {
-		rv.Findings = append(rv.Findings, validate.Finding{Check: checks.XMLSize, Severity: checks.Must, Message: fmt.Sprintf("the response is larger than the limit of %d bytes; it was not read further (the evidence keeps its first %d bytes)", soap.DefaultMaxResponse, len(ex.Response))})
-	} else {
-		rv = e.v.ValidateAndRead(ex.Response, soap.Charset(ex.ContentType), validate.Target{Service: svc, Operation: opName, Direction: contract.Response})
+		return &validate.Result{Findings: []validate.Finding{{Check: checks.XMLSize, Severity: checks.Must,
+			Message: fmt.Sprintf("the response is larger than the limit of %d bytes; it was not read further (the evidence keeps its first %d bytes)", soap.DefaultMaxResponse, len(ex.Response))}}}
 	}
-	isFault := false
-	for _, f := range rv.Findings {
-		if f.Check == checks.BodyFault {
-			isFault = true
-		}
-	}
-	e.httpChecks(ex, c.SOAPVersion, isFault, add)
+	return e.v.ValidateAndRead(ex.Response, soap.Charset(ex.ContentType), validate.Target{Service: svc, Operation: opName, Direction: contract.Response})
+}
+
+// messageChecks turns the response's findings into one result per message
+// check of the catalog: passed, or placed by its first finding with every
+// finding in the detail.
+func messageChecks(rv *validate.Result, isFault bool, out *stepResult) {
 	for _, ch := range checks.Catalog {
 		if ch.Scope != checks.ScopeMessage || ch.Severity == checks.Info || ch.ID == checks.OpUnknown {
 			continue
@@ -352,38 +385,21 @@ func (e *Engine) step(ctx context.Context, st *fixture.Step, vars map[string]str
 				mine = append(mine, f)
 			}
 		}
-		// Detail lists every finding when there is more than the message.
 		detail := ""
 		if len(mine) > 1 {
 			detail = findingsDetail(mine)
 		}
 		switch {
 		case len(mine) == 0 && isFault && ch.ID == checks.HdrMissing:
-			add(ch.ID, results.NotApplicable, "not applicable: "+checks.AllowFaultHeaders+" are not owed (a SOAP Fault is not the operation's output message)", "")
+			out.add(ch.ID, results.NotApplicable, "not applicable: "+checks.AllowFaultHeaders+" are not owed (a SOAP Fault is not the operation's output message)", "")
 		case len(mine) == 0:
-			add(ch.ID, results.Passed, ch.Description, "")
+			out.add(ch.ID, results.Passed, ch.Description, "")
 		case ch.Severity == checks.Must:
-			addAt(ch.ID, results.Failed, mine[0], more(len(mine)), detail)
+			out.addAt(ch.ID, results.Failed, mine[0], more(len(mine)), detail)
 		default:
-			addAt(ch.ID, results.Warning, mine[0], more(len(mine)), detail)
+			out.addAt(ch.ID, results.Warning, mine[0], more(len(mine)), detail)
 		}
 	}
-
-	// The case's expectations.
-	// Read once, and only what passed the XML-level checks: what was not
-	// read is redacted by the credentials already known and by shape.
-	var msg *soap.Message
-	if readable(rv) {
-		msg = rv.Message // read by the validation: not parsed again
-	}
-	if msg != nil {
-		e.AddSecrets(netserver.MessageSecrets(msg)...)
-	}
-	succeeded := e.outcome(st, msg, isFault, add)
-	out.Succeeded = succeeded
-	out.Fault = isFault
-	e.values(st, msg, succeeded, vars, add)
-	return
 }
 
 // readable: the response parsed as a SOAP envelope, whatever else is wrong.

@@ -296,6 +296,16 @@ func (r *Result) room(id string) bool {
 	return r.perCheck <= 0 || r.counts[id] <= r.perCheck
 }
 
+// full counts one more finding of id, without building it, when the check
+// already lists its most; it reports whether it did.
+func (r *Result) full(id string) bool {
+	if r.perCheck > 0 && r.counts[id] >= r.perCheck {
+		r.counts[id]++
+		return true
+	}
+	return false
+}
+
 // closeCounts adds one finding per check whose findings were not all listed.
 func (r *Result) closeCounts() {
 	for _, c := range checks.Catalog {
