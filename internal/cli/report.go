@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"github.com/conform-dev/conform/internal/contracts"
 	"io"
 	"io/fs"
 	"os"
@@ -10,7 +9,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/conform-dev/conform/fixtures"
 	"github.com/conform-dev/conform/internal/report"
 )
 
@@ -132,8 +130,10 @@ func Merge(args []string, out string, o report.Output, stdout io.Writer) error {
 }
 
 // CheckManifest compares the schemas and fixtures a previous certification
-// used (its summary.json) with this binary's; it returns what differs.
-func CheckManifest(path string, set *contracts.Set) ([]string, error) {
+// used (its summary.json) with this run's (the set's schema hashes, the
+// catalog's file hashes, as the manifest records them); it returns what
+// differs.
+func CheckManifest(path string, schemas, catalogFiles map[string]string) ([]string, error) {
 	s, err := report.Load(path)
 	if err != nil {
 		return nil, err
@@ -143,13 +143,11 @@ func CheckManifest(path string, set *contracts.Set) ([]string, error) {
 	}
 	want := s.Runs[0]
 	have := map[string]string{}
-	for k, v := range set.Hashes {
+	for k, v := range schemas {
 		have[k] = v
 	}
-	fix := map[string]string{}
-	hashFS(fixtures.FS, "fixtures/", fix)
-	for k, v := range fix { // every file the catalog reads: cases, safety, families
-		have[k] = v
+	for k, v := range catalogFiles { // every file the catalog read: cases, safety, families
+		have["fixtures/"+k] = v
 	}
 	old := map[string]string{}
 	for k, v := range want.Schemas {

@@ -2,15 +2,12 @@ package cli
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"github.com/conform-dev/conform/internal/contract"
 	"github.com/conform-dev/conform/internal/contracts"
 	"github.com/conform-dev/conform/internal/netserver"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -178,15 +175,6 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) error {
 			return usageErr("--agents: no agent %q (loaded: %s)", a, strings.Join(setServices(set), ", "))
 		}
 	}
-	if o.ExpectManifest != "" {
-		diff, err := CheckManifest(o.ExpectManifest, set)
-		if err != nil {
-			return usageErr("--expect-manifest: %v", err)
-		}
-		if len(diff) > 0 {
-			return usageErr("--expect-manifest %s: this conform's schemas or fixtures differ from those of that certification, so its results would not be comparable:\n  %s\nRun the conform version that made it (see its manifest), or certify anew without --expect-manifest.", o.ExpectManifest, strings.Join(diff, "\n  "))
-		}
-	}
 	tier := safety.TierOf(o.AllowMutations, o.MayDamageInstall)
 	runID := newRunID()
 	ledger := &ledgerFile{path: filepath.Join(o.Reports, LedgerFile), runID: runID}
@@ -207,6 +195,17 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) error {
 	}
 	eng = prep.Engine
 	cat := prep.Catalog
+	// The certification compared with: the hashes this run records (the
+	// catalog's files, the set's schemas), before anything is sent.
+	if o.ExpectManifest != "" {
+		diff, err := CheckManifest(o.ExpectManifest, set.Hashes, cat.Hashes)
+		if err != nil {
+			return usageErr("--expect-manifest: %v", err)
+		}
+		if len(diff) > 0 {
+			return usageErr("--expect-manifest %s: this conform's schemas or fixtures differ from those of that certification, so its results would not be comparable:\n  %s\nRun the conform version that made it (see its manifest), or certify anew without --expect-manifest.", o.ExpectManifest, strings.Join(diff, "\n  "))
+		}
+	}
 	ops, err := parseOps(o.Ops, eng)
 	if err != nil {
 		return usageErr("%v", err)
@@ -682,20 +681,6 @@ func parseOps(list string, eng *engine.Engine) (map[string]bool, error) {
 	return ops, nil
 }
 
-func hashFS(fsys fs.FS, prefix string, into map[string]string) {
-	fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(data)
-		into[prefix+p] = hex.EncodeToString(sum[:])
-		return nil
-	})
-}
 
 // manifestOptions are the options the manifest records.
 func (o RunOptions) manifestOptions() prepare.ManifestOptions {
