@@ -681,7 +681,6 @@ func parseOps(list string, eng *engine.Engine) (map[string]bool, error) {
 	return ops, nil
 }
 
-
 // manifestOptions are the options the manifest records.
 func (o RunOptions) manifestOptions() prepare.ManifestOptions {
 	return prepare.ManifestOptions{Endpoint: o.Endpoint, Ops: strings.Split(o.Ops, ","), LabelFilter: o.LabelFilter, AllowMutations: o.AllowMutations,
