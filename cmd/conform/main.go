@@ -185,167 +185,211 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) (str
 		}
 		return nil
 	}
-	switch cmd {
-	case "validate":
-		op := fs.String("op", "", "operation, as Agent.Operation (inferred from the Body when omitted)")
-		dir := fs.String("dir", "", "request or response (inferred when omitted)")
-		maxSize := fs.Int64("max-size", 10<<20, "largest message accepted, in bytes")
-		if err := parse(rest); err != nil {
-			return cmd, err
-		}
-		return cmd, cli.Validate(ctx, cli.ValidateOptions{Op: *op, Dir: *dir, MaxSize: *maxSize, Files: fs.Args()}, stdout, stderr)
-	case "schemas":
-		if len(rest) > 0 && (rest[0] == "-h" || rest[0] == "--help" || rest[0] == "-help") {
-			fs.Usage()
-			return cmd, nil
-		}
-		if len(rest) == 0 || (rest[0] != "extract" && rest[0] != "diff") {
-			return cmd, usageErr("want a subcommand: extract or diff")
-		}
-		cmd = "schemas " + rest[0]
-		if rest[0] == "diff" {
-			var wsdls multi
-			fs.Var(&wsdls, "wsdl", "WSDL file or URL to compare with the pinned contract; repeatable")
-			if err := parse(rest[1:]); err != nil {
-				return cmd, err
-			}
-			if err := stray(fs, "schemas diff"); err != nil {
-				return cmd, err
-			}
-			return cmd, cli.SchemasDiff(wsdls, stdout)
-		}
-		var wsdls multi
-		fs.Var(&wsdls, "wsdl", "WSDL file or URL (…/User.svc?singleWsdl); repeatable")
-		out := fs.String("out", "", "folder to write into (one subfolder per service)")
-		if err := parse(rest[1:]); err != nil {
-			return cmd, err
-		}
-		if err := stray(fs, "schemas extract"); err != nil {
-			return cmd, err
-		}
-		return cmd, cli.Extract(wsdls, *out, stdout)
-	case "run":
-		var o cli.RunOptions
-		fs.StringVar(&o.Endpoint, "endpoint", "", "installation base URL (env CONFORM_ENDPOINT); none: the embedded mock")
-		fs.StringVar(&o.Ticket, "ticket", "", "a 7T: ticket (prefer env CONFORM_TICKET: command lines are visible)")
-		fs.StringVar(&o.User, "user", "", "user name for SoPrincipal (env CONFORM_USER)")
-		fs.StringVar(&o.Password, "password", "", "password (prefer env CONFORM_PASSWORD)")
-		fs.StringVar(&o.AppToken, "app-token", "", "ApplicationToken header (env CONFORM_APP_TOKEN)")
-		var ops multi
-		fs.Var(&ops, "ops", "operations to test, e.g. User.GetAccessToken,User.GetExternalTokens; repeatable")
-		fs.StringVar(&o.LabelFilter, "label-filter", "", "Ginkgo label filter, e.g. 'happy && !generated'")
-		o.Timeout = 30 * time.Second
-		fs.Var(durationFlag{&o.Timeout}, "timeout", "timeout of each call, a `duration` such as 30s")
-		fs.StringVar(&o.Reports, "reports", "reports", "folder for junit.xml and evidence/")
-		fs.BoolVar(&o.AllowMutations, "allow-mutations", false, "the own-data tier: also run the cases that write only to records they create (and delete them); no existing record is touched")
-		fs.BoolVar(&o.MayDamageInstall, "may-damage-install", false, "the disposable-install tier, for a throwaway install only: run every case, generated requests whose sample identifiers may name existing records included (the install's data may be damaged)")
-		fs.BoolVar(&o.Plan, "plan", false, "print every case the run would send (its calls and their safety) and every case it would skip and why, grouped by agent; send nothing")
-		fs.BoolVar(&o.PlanJSON, "json", false, "with --plan: the plan as JSON")
-		fs.StringVar(&o.Shard, "shard", "", "run share `K/N` of the selected cases (job K of N of a CI matrix or a Kubernetes Indexed Job); conform report merge joins the N summaries into the whole run")
-		fs.IntVar(&o.Parallel, "parallel", 0, "cases run at once (default: one per CPU against the embedded mock, 4 against a live endpoint)")
-		fs.IntVar(&o.MaxTransportFailures, "max-transport-failures", 3, "after this many cases in a row cannot reach the endpoint, report the rest as not attempted (0: never)")
-		var contractDirs multi
-		fs.Var(&contractDirs, "contracts", "a contracts `DIR` (what conform schemas extract --out wrote) to test besides the embedded contracts; repeatable; a DIR wins on a name clash")
-		fs.StringVar(&o.Agents, "agents", "", "agents to test, e.g. Contact,Person, or all (every loaded agent); one with no loaded contract is tested against the install's own ?singleWsdl")
-		fs.Var(durationFlag{&o.Deadline}, "deadline", "bound the whole run by this `duration` (e.g. 10m); cases not started by then are reported as not attempted")
-		fs.StringVar(&o.ExpectManifest, "expect-manifest", "", "refuse to run unless the schemas and fixtures are those of this earlier summary.json")
-		junitFlags(fs, &o.Output)
-		config := fs.String("config", cli.ConfigFile, "read options from this YAML `FILE` (default: conform.yaml in the working directory, when there is one); flags and environment win over it")
-		fs.StringVar(&o.CACert, "ca-cert", "", "a PEM `FILE` of certificates to trust besides the system's (a staging install's self-signed certificate or its CA)")
-		fs.BoolVar(&o.Quiet, "quiet", false, "print only failed and errored cases and the verdict (no line per passing case)")
-		if err := parse(rest); err != nil {
-			return cmd, err
-		}
-		if fs.NArg() > 0 {
-			return cmd, usageErr("unexpected argument %q: conform run takes flags only (to test one operation: --ops %s)", fs.Arg(0), fs.Arg(0))
-		}
-		named := false
-		fs.Visit(func(f *flag.Flag) { named = named || f.Name == "config" })
-		// conform.yaml's values go through the flag set: each is checked
-		// by its flag, as if given on the command line.
-		if err := cli.ApplyConfig(fs, *config, named, stdout); err != nil {
-			return cmd, err
-		}
-		fs.Visit(func(f *flag.Flag) { o.EndpointGiven = o.EndpointGiven || f.Name == "endpoint" })
-		o.Contracts = contractDirs
-		o.Ops = strings.Join(ops, ",")
-		return cmd, cli.Run(ctx, o, stdout, stderr)
-	case "report":
-		out := fs.String("out", "", "folder to write report.html, junit.xml (and summary.json) into")
-		var output report.Output
-		junitFlags(fs, &output)
-		if len(rest) > 0 && rest[0] == "merge" {
-			files, err := parseInterleaved(fs, rest[1:])
-			if err != nil {
-				return "report merge", err
-			}
-			return "report merge", cli.Merge(files, *out, output, stdout)
-		}
-		files, err := parseInterleaved(fs, rest)
-		if err != nil {
-			return cmd, err
-		}
-		if len(files) != 1 {
-			return cmd, usageErr("want one summary.json (or: conform report merge A.json B.json ... --out DIR)")
-		}
-		return cmd, cli.Report(files[0], *out, output, stdout)
-	case "mock":
-		var users multi
-		if u := os.Getenv("CONFORM_MOCK_USER"); u != "" {
-			users = append(users, u)
-		}
-		addr := fs.String("addr", "127.0.0.1:8088", "address to listen on")
-		fs.Var(&users, "user", "NAME:PASSWORD of a user the mock accepts; repeatable (env CONFORM_MOCK_USER); replaces the default user")
-		online := fs.Bool("online", false, "Online mode: require and check the ApplicationToken header")
-		appToken := fs.String("app-token", os.Getenv("CONFORM_APP_TOKEN"), "application token accepted in Online mode (env CONFORM_APP_TOKEN)")
-		ttl := fs.Duration("ticket-ttl", time.Hour, "lifetime of a ticket")
-		maxBody := fs.Int64("max-body", 1<<20, "largest request body, in bytes")
-		strict := fs.Bool("strict", false, "refuse every request that breaks the contract with a Client fault (default: serve requests that lack declared headers, as NetServer does, and report the finding)")
-		findings := fs.String("findings", "", "append every finding on a request to `FILE` as a JSON line (- for stdout)")
-		maxSessions := fs.Int("max-sessions", mock.DefaultMaxSessions, "live tickets (and access tokens) kept; the oldest goes first")
-		maxStored := fs.Int("max-stored", mock.DefaultMaxStored, "token sets SaveExternalTokens keeps; the oldest goes first")
-		maxStoredBytes := fs.Int64("max-stored-bytes", mock.DefaultMaxStoredBytes, "bytes of token sets kept; the oldest goes first")
-		var contractDirs multi
-		fs.Var(&contractDirs, "contracts", "a contracts `DIR` (what conform schemas extract --out wrote) whose agents to serve besides the embedded ones; repeatable")
-		reports := fs.String("reports", "", "write a client report of the session into `DIR` when stopped")
-		var mockOutput report.Output
-		junitFlags(fs, &mockOutput)
-		duration := fs.Duration("duration", 0, "stop after this long (default: at Ctrl-C or SIGTERM)")
-		if err := parse(rest); err != nil {
-			return cmd, err
-		}
-		if err := stray(fs, "mock"); err != nil {
-			return cmd, err
-		}
-		return cmd, cli.Mock(ctx, cli.MockOptions{Addr: *addr, Users: users, Online: *online, AppToken: *appToken, TicketTTL: *ttl, MaxBody: *maxBody, Strict: *strict, Findings: *findings,
-			MaxSessions: *maxSessions, MaxStored: *maxStored, MaxStoredBytes: *maxStoredBytes, Contracts: contractDirs, Reports: *reports, Output: mockOutput, Duration: *duration}, stdout, stderr)
-	case "proxy":
-		var contractDirs multi
-		listen := fs.String("listen", "127.0.0.1:8089", "address to listen on")
-		upstream := fs.String("upstream", "", "base URL of the install (or conform mock) to forward to")
-		reports := fs.String("reports", "reports", "write the client report into `DIR` when stopped")
-		duration := fs.Duration("duration", 0, "stop after this long (default: at Ctrl-C or SIGTERM)")
-		fs.Var(&contractDirs, "contracts", "a contracts `DIR` to check against besides the embedded ones; repeatable")
-		caCert := fs.String("ca-cert", "", "a PEM `FILE` of certificates to trust for the upstream besides the system's")
-		var proxyOutput report.Output
-		junitFlags(fs, &proxyOutput)
-		if err := parse(rest); err != nil {
-			return cmd, err
-		}
-		if err := stray(fs, "proxy"); err != nil {
-			return cmd, err
-		}
-		return cmd, cli.Proxy(ctx, cli.ProxyOptions{Listen: *listen, Upstream: *upstream, Reports: *reports, Duration: *duration, Contracts: contractDirs, CACert: *caCert, Output: proxyOutput}, stdout, stderr)
-	case "ops":
-		var dirs multi
-		fs.Var(&dirs, "contracts", "a contracts `DIR` (what conform schemas extract --out wrote) to load besides the embedded ones; repeatable")
-		if err := parse(rest); err != nil {
-			return cmd, err
-		}
-		return cmd, cli.Ops(fs.Args(), dirs, stdout)
+	c := &command{name: cmd, rest: rest, fs: fs, parse: parse, stdout: stdout, stderr: stderr}
+	if run, ok := runners[cmd]; ok {
+		return run(ctx, c)
 	}
 	fmt.Fprintf(stderr, "conform: unknown command %q\n\n%s", cmd, usage())
 	return cmd, errShown
+}
+
+// command is what dispatch hands a command's runner: its name, its
+// arguments, its flag set (with help made from it) and the consoles.
+type command struct {
+	name           string
+	rest           []string
+	fs             *flag.FlagSet
+	parse          func([]string) error
+	stdout, stderr io.Writer
+}
+
+// runners are the commands' flag parsers, each of which calls its command.
+var runners = map[string]func(context.Context, *command) (string, error){
+	"validate": cmdValidate,
+	"schemas":  cmdSchemas,
+	"run":      cmdRun,
+	"report":   cmdReport,
+	"mock":     cmdMock,
+	"proxy":    cmdProxy,
+	"ops":      cmdOps,
+}
+
+// cmdValidate checks envelopes against the contract.
+func cmdValidate(ctx context.Context, c *command) (string, error) {
+	op := c.fs.String("op", "", "operation, as Agent.Operation (inferred from the Body when omitted)")
+	dir := c.fs.String("dir", "", "request or response (inferred when omitted)")
+	maxSize := c.fs.Int64("max-size", 10<<20, "largest message accepted, in bytes")
+	if err := c.parse(c.rest); err != nil {
+		return c.name, err
+	}
+	return c.name, cli.Validate(ctx, cli.ValidateOptions{Op: *op, Dir: *dir, MaxSize: *maxSize, Files: c.fs.Args()}, c.stdout, c.stderr)
+}
+
+// cmdSchemas extracts contracts from WSDLs, or compares one with the pinned contract.
+func cmdSchemas(ctx context.Context, c *command) (string, error) {
+	if len(c.rest) > 0 && (c.rest[0] == "-h" || c.rest[0] == "--help" || c.rest[0] == "-help") {
+		c.fs.Usage()
+		return c.name, nil
+	}
+	if len(c.rest) == 0 || (c.rest[0] != "extract" && c.rest[0] != "diff") {
+		return c.name, usageErr("want a subcommand: extract or diff")
+	}
+	c.name = "schemas " + c.rest[0]
+	if c.rest[0] == "diff" {
+		var wsdls multi
+		c.fs.Var(&wsdls, "wsdl", "WSDL file or URL to compare with the pinned contract; repeatable")
+		if err := c.parse(c.rest[1:]); err != nil {
+			return c.name, err
+		}
+		if err := stray(c.fs, "schemas diff"); err != nil {
+			return c.name, err
+		}
+		return c.name, cli.SchemasDiff(wsdls, c.stdout)
+	}
+	var wsdls multi
+	c.fs.Var(&wsdls, "wsdl", "WSDL file or URL (…/User.svc?singleWsdl); repeatable")
+	out := c.fs.String("out", "", "folder to write into (one subfolder per service)")
+	if err := c.parse(c.rest[1:]); err != nil {
+		return c.name, err
+	}
+	if err := stray(c.fs, "schemas extract"); err != nil {
+		return c.name, err
+	}
+	return c.name, cli.Extract(wsdls, *out, c.stdout)
+}
+
+// cmdRun tests an installation or the embedded mock.
+func cmdRun(ctx context.Context, c *command) (string, error) {
+	var o cli.RunOptions
+	c.fs.StringVar(&o.Endpoint, "endpoint", "", "installation base URL (env CONFORM_ENDPOINT); none: the embedded mock")
+	c.fs.StringVar(&o.Ticket, "ticket", "", "a 7T: ticket (prefer env CONFORM_TICKET: command lines are visible)")
+	c.fs.StringVar(&o.User, "user", "", "user name for SoPrincipal (env CONFORM_USER)")
+	c.fs.StringVar(&o.Password, "password", "", "password (prefer env CONFORM_PASSWORD)")
+	c.fs.StringVar(&o.AppToken, "app-token", "", "ApplicationToken header (env CONFORM_APP_TOKEN)")
+	var ops multi
+	c.fs.Var(&ops, "ops", "operations to test, e.g. User.GetAccessToken,User.GetExternalTokens; repeatable")
+	c.fs.StringVar(&o.LabelFilter, "label-filter", "", "Ginkgo label filter, e.g. 'happy && !generated'")
+	o.Timeout = 30 * time.Second
+	c.fs.Var(durationFlag{&o.Timeout}, "timeout", "timeout of each call, a `duration` such as 30s")
+	c.fs.StringVar(&o.Reports, "reports", "reports", "folder for junit.xml and evidence/")
+	c.fs.BoolVar(&o.AllowMutations, "allow-mutations", false, "the own-data tier: also run the cases that write only to records they create (and delete them); no existing record is touched")
+	c.fs.BoolVar(&o.MayDamageInstall, "may-damage-install", false, "the disposable-install tier, for a throwaway install only: run every case, generated requests whose sample identifiers may name existing records included (the install's data may be damaged)")
+	c.fs.BoolVar(&o.Plan, "plan", false, "print every case the run would send (its calls and their safety) and every case it would skip and why, grouped by agent; send nothing")
+	c.fs.BoolVar(&o.PlanJSON, "json", false, "with --plan: the plan as JSON")
+	c.fs.StringVar(&o.Shard, "shard", "", "run share `K/N` of the selected cases (job K of N of a CI matrix or a Kubernetes Indexed Job); conform report merge joins the N summaries into the whole run")
+	c.fs.IntVar(&o.Parallel, "parallel", 0, "cases run at once (default: one per CPU against the embedded mock, 4 against a live endpoint)")
+	c.fs.IntVar(&o.MaxTransportFailures, "max-transport-failures", 3, "after this many cases in a row cannot reach the endpoint, report the c.rest as not attempted (0: never)")
+	var contractDirs multi
+	c.fs.Var(&contractDirs, "contracts", "a contracts `DIR` (what conform schemas extract --out wrote) to test besides the embedded contracts; repeatable; a DIR wins on a name clash")
+	c.fs.StringVar(&o.Agents, "agents", "", "agents to test, e.g. Contact,Person, or all (every loaded agent); one with no loaded contract is tested against the install's own ?singleWsdl")
+	c.fs.Var(durationFlag{&o.Deadline}, "deadline", "bound the whole run by this `duration` (e.g. 10m); cases not started by then are reported as not attempted")
+	c.fs.StringVar(&o.ExpectManifest, "expect-manifest", "", "refuse to run unless the schemas and fixtures are those of this earlier summary.json")
+	junitFlags(c.fs, &o.Output)
+	config := c.fs.String("config", cli.ConfigFile, "read options from this YAML `FILE` (default: conform.yaml in the working directory, when there is one); flags and environment win over it")
+	c.fs.StringVar(&o.CACert, "ca-cert", "", "a PEM `FILE` of certificates to trust besides the system's (a staging install's self-signed certificate or its CA)")
+	c.fs.BoolVar(&o.Quiet, "quiet", false, "print only failed and errored cases and the verdict (no line per passing case)")
+	if err := c.parse(c.rest); err != nil {
+		return c.name, err
+	}
+	if c.fs.NArg() > 0 {
+		return c.name, usageErr("unexpected argument %q: conform run takes flags only (to test one operation: --ops %s)", c.fs.Arg(0), c.fs.Arg(0))
+	}
+	named := false
+	c.fs.Visit(func(f *flag.Flag) { named = named || f.Name == "config" })
+	// conform.yaml's values go through the flag set: each is checked
+	// by its flag, as if given on the command line.
+	if err := cli.ApplyConfig(c.fs, *config, named, c.stdout); err != nil {
+		return c.name, err
+	}
+	c.fs.Visit(func(f *flag.Flag) { o.EndpointGiven = o.EndpointGiven || f.Name == "endpoint" })
+	o.Contracts = contractDirs
+	o.Ops = strings.Join(ops, ",")
+	return c.name, cli.Run(ctx, o, c.stdout, c.stderr)
+}
+
+// cmdReport renders a summary again, or merges runs.
+func cmdReport(ctx context.Context, c *command) (string, error) {
+	out := c.fs.String("out", "", "folder to write report.html, junit.xml (and summary.json) into")
+	var output report.Output
+	junitFlags(c.fs, &output)
+	if len(c.rest) > 0 && c.rest[0] == "merge" {
+		files, err := parseInterleaved(c.fs, c.rest[1:])
+		if err != nil {
+			return "report merge", err
+		}
+		return "report merge", cli.Merge(files, *out, output, c.stdout)
+	}
+	files, err := parseInterleaved(c.fs, c.rest)
+	if err != nil {
+		return c.name, err
+	}
+	if len(files) != 1 {
+		return c.name, usageErr("want one summary.json (or: conform report merge A.json B.json ... --out DIR)")
+	}
+	return c.name, cli.Report(files[0], *out, output, c.stdout)
+}
+
+// cmdMock serves the NetServer emulator.
+func cmdMock(ctx context.Context, c *command) (string, error) {
+	var users multi
+	if u := os.Getenv("CONFORM_MOCK_USER"); u != "" {
+		users = append(users, u)
+	}
+	addr := c.fs.String("addr", "127.0.0.1:8088", "address to listen on")
+	c.fs.Var(&users, "user", "NAME:PASSWORD of a user the mock accepts; repeatable (env CONFORM_MOCK_USER); replaces the default user")
+	online := c.fs.Bool("online", false, "Online mode: require and check the ApplicationToken header")
+	appToken := c.fs.String("app-token", os.Getenv("CONFORM_APP_TOKEN"), "application token accepted in Online mode (env CONFORM_APP_TOKEN)")
+	ttl := c.fs.Duration("ticket-ttl", time.Hour, "lifetime of a ticket")
+	maxBody := c.fs.Int64("max-body", 1<<20, "largest request body, in bytes")
+	strict := c.fs.Bool("strict", false, "refuse every request that breaks the contract with a Client fault (default: serve requests that lack declared headers, as NetServer does, and report the finding)")
+	findings := c.fs.String("findings", "", "append every finding on a request to `FILE` as a JSON line (- for c.stdout)")
+	maxSessions := c.fs.Int("max-sessions", mock.DefaultMaxSessions, "live tickets (and access tokens) kept; the oldest goes first")
+	maxStored := c.fs.Int("max-stored", mock.DefaultMaxStored, "token sets SaveExternalTokens keeps; the oldest goes first")
+	maxStoredBytes := c.fs.Int64("max-stored-bytes", mock.DefaultMaxStoredBytes, "bytes of token sets kept; the oldest goes first")
+	var contractDirs multi
+	c.fs.Var(&contractDirs, "contracts", "a contracts `DIR` (what conform schemas extract --out wrote) whose agents to serve besides the embedded ones; repeatable")
+	reports := c.fs.String("reports", "", "write a client report of the session into `DIR` when stopped")
+	var mockOutput report.Output
+	junitFlags(c.fs, &mockOutput)
+	duration := c.fs.Duration("duration", 0, "stop after this long (default: at Ctrl-C or SIGTERM)")
+	if err := c.parse(c.rest); err != nil {
+		return c.name, err
+	}
+	if err := stray(c.fs, "mock"); err != nil {
+		return c.name, err
+	}
+	return c.name, cli.Mock(ctx, cli.MockOptions{Addr: *addr, Users: users, Online: *online, AppToken: *appToken, TicketTTL: *ttl, MaxBody: *maxBody, Strict: *strict, Findings: *findings,
+		MaxSessions: *maxSessions, MaxStored: *maxStored, MaxStoredBytes: *maxStoredBytes, Contracts: contractDirs, Reports: *reports, Output: mockOutput, Duration: *duration}, c.stdout, c.stderr)
+}
+
+// cmdProxy certifies a client through a proxy.
+func cmdProxy(ctx context.Context, c *command) (string, error) {
+	var contractDirs multi
+	listen := c.fs.String("listen", "127.0.0.1:8089", "address to listen on")
+	upstream := c.fs.String("upstream", "", "base URL of the install (or conform mock) to forward to")
+	reports := c.fs.String("reports", "reports", "write the client report into `DIR` when stopped")
+	duration := c.fs.Duration("duration", 0, "stop after this long (default: at Ctrl-C or SIGTERM)")
+	c.fs.Var(&contractDirs, "contracts", "a contracts `DIR` to check against besides the embedded ones; repeatable")
+	caCert := c.fs.String("ca-cert", "", "a PEM `FILE` of certificates to trust for the upstream besides the system's")
+	var proxyOutput report.Output
+	junitFlags(c.fs, &proxyOutput)
+	if err := c.parse(c.rest); err != nil {
+		return c.name, err
+	}
+	if err := stray(c.fs, "proxy"); err != nil {
+		return c.name, err
+	}
+	return c.name, cli.Proxy(ctx, cli.ProxyOptions{Listen: *listen, Upstream: *upstream, Reports: *reports, Duration: *duration, Contracts: contractDirs, CACert: *caCert, Output: proxyOutput}, c.stdout, c.stderr)
+}
+
+// cmdOps lists the loaded operations.
+func cmdOps(ctx context.Context, c *command) (string, error) {
+	var dirs multi
+	c.fs.Var(&dirs, "contracts", "a contracts `DIR` (what conform schemas extract --out wrote) to load besides the embedded ones; repeatable")
+	if err := c.parse(c.rest); err != nil {
+		return c.name, err
+	}
+	return c.name, cli.Ops(c.fs.Args(), dirs, c.stdout)
 }
 
 // stray refuses positional arguments to a command that takes flags only.

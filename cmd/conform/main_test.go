@@ -14,3 +14,19 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(m.Run())
 }
+
+// Every command the help lists has a runner, and every runner is listed.
+func TestCommandsHaveRunners(t *testing.T) {
+	listed := map[string]bool{}
+	for _, c := range commands {
+		listed[c.name] = true
+		if _, ok := runners[c.name]; !ok && c.name != "version" {
+			t.Errorf("conform %s is in the help but has no runner", c.name)
+		}
+	}
+	for name := range runners {
+		if !listed[name] {
+			t.Errorf("conform %s runs but is not in the help", name)
+		}
+	}
+}
