@@ -237,25 +237,10 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "conform run: what it creates is named conform-%s and listed in %s as it is made\n", runID, ledger.path)
 	}
 
-	if err := eng.Ping(ctx); err != nil {
-		hint := "is --endpoint the installation's base URL, and is it up?"
-		if h := soap.TLSHint(err); h != "" {
-			hint = h
-		}
-		return infraErr("%s (%s)", soap.Printable(eng.Redactor().String(err.Error())), hint)
-	}
-	if o.Ticket != "" {
-		if err := eng.VerifyTicket(ctx); err != nil {
-			return loginErr(soap.Printable(eng.Redactor().String(err.Error())), err, "give a valid --ticket (or CONFORM_TICKET), or --user and --password")
-		}
-	}
-	if o.Ticket == "" {
-		if err := eng.Authenticate(ctx, o.User, o.Password); err != nil {
-			return loginErr(soap.Printable(err.Error()), err, "check --user and --password (or CONFORM_USER, CONFORM_PASSWORD)")
-		}
+	if err := login(ctx, eng, o); err != nil {
+		return err
 	}
 
-	// The drift check looks at the agents under test.
 	// The drift check looks at the agents whose cases run, and no other:
 	// a run of one operation fetches one agent's WSDL, not 57.
 	tested := pl.Agents()
@@ -266,19 +251,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) error {
 		runCtx, cancel = context.WithTimeout(ctx, o.Deadline)
 		defer cancel()
 	}
-	checked := liveDrift(runCtx, hc, o.Endpoint, o.Timeout, set, tested)
-	drift, notCompared := map[string][]string{}, map[string]string{}
-	for _, svc := range tested {
-		d := checked[svc]
-		switch {
-		case d.NotCompared != "":
-			notCompared[svc] = d.NotCompared
-			fmt.Fprintf(stderr, "conform run: warning: the live %s WSDL was not compared with the pinned one: %s\n", svc, d.NotCompared)
-		case len(d.Diff) > 0:
-			drift[svc] = d.Diff
-			fmt.Fprintf(stderr, "conform run: warning: the live %s WSDL (%s) differs from the pinned one (%d): %s\n", svc, d.Source, len(d.Diff), strings.Join(d.Diff, "; "))
-		}
-	}
+	drift, notCompared := driftWarnings(liveDrift(runCtx, hc, o.Endpoint, o.Timeout, set, tested), tested, stderr)
 
 	start := time.Now().UTC()
 	parallel := o.Parallel
@@ -324,16 +297,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) error {
 	}
 	m := prepare.Manifest(o.manifestOptions(), live, start, cat, set)
 	m.Server, m.WSDLDrift, m.WSDLNotCompared = eng.SystemInfo(ctx), drift, notCompared
-	m.RunID, m.NotHosted = runID, notHosted
-	for _, r := range res {
-		agent, _, _ := strings.Cut(r.Operation, ".")
-		if origin := set.Origins[agent]; origin != contracts.OriginEmbedded && origin != "" {
-			if m.Contracts == nil {
-				m.Contracts = map[string]string{}
-			}
-			m.Contracts[agent] = origin
-		}
-	}
+	m.RunID, m.NotHosted, m.Contracts = runID, notHosted, origins(res, set)
 	if streamErr != nil {
 		return infraErr("cannot write the evidence: %v", streamErr)
 	}
@@ -344,6 +308,62 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) error {
 	}
 	printLedger(sum, live, stdout)
 	return verdict(sum, o.Reports, took, stdout)
+}
+
+// login checks that the endpoint answers, then the ticket given, or logs
+// in with the user and password.
+func login(ctx context.Context, eng *engine.Engine, o RunOptions) error {
+	if err := eng.Ping(ctx); err != nil {
+		hint := "is --endpoint the installation's base URL, and is it up?"
+		if h := soap.TLSHint(err); h != "" {
+			hint = h
+		}
+		return infraErr("%s (%s)", soap.Printable(eng.Redactor().String(err.Error())), hint)
+	}
+	if o.Ticket != "" {
+		if err := eng.VerifyTicket(ctx); err != nil {
+			return loginErr(soap.Printable(eng.Redactor().String(err.Error())), err, "give a valid --ticket (or CONFORM_TICKET), or --user and --password")
+		}
+		return nil
+	}
+	if err := eng.Authenticate(ctx, o.User, o.Password); err != nil {
+		return loginErr(soap.Printable(err.Error()), err, "check --user and --password (or CONFORM_USER, CONFORM_PASSWORD)")
+	}
+	return nil
+}
+
+// driftWarnings sorts the drift check's outcome per tested agent into the
+// manifest's two maps, with a warning for each (never a failure).
+func driftWarnings(checked map[string]DriftCheck, tested []string, stderr io.Writer) (drift map[string][]string, notCompared map[string]string) {
+	drift, notCompared = map[string][]string{}, map[string]string{}
+	for _, svc := range tested {
+		d := checked[svc]
+		switch {
+		case d.NotCompared != "":
+			notCompared[svc] = d.NotCompared
+			fmt.Fprintf(stderr, "conform run: warning: the live %s WSDL was not compared with the pinned one: %s\n", svc, d.NotCompared)
+		case len(d.Diff) > 0:
+			drift[svc] = d.Diff
+			fmt.Fprintf(stderr, "conform run: warning: the live %s WSDL (%s) differs from the pinned one (%d): %s\n", svc, d.Source, len(d.Diff), strings.Join(d.Diff, "; "))
+		}
+	}
+	return drift, notCompared
+}
+
+// origins names, per agent whose cases ran, a contract that is not the
+// pinned one (a --contracts folder, the install's WSDL); nil when none.
+func origins(res []results.Case, set *contracts.Set) map[string]string {
+	var out map[string]string
+	for _, r := range res {
+		agent, _, _ := strings.Cut(r.Operation, ".")
+		if origin := set.Origins[agent]; origin != contracts.OriginEmbedded && origin != "" {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[agent] = origin
+		}
+	}
+	return out
 }
 
 // progressLine is a case's line as it ends: ok, SKIP, FAIL or ERROR, its
