@@ -140,6 +140,10 @@ func exitCode(cmd string, err error, stderr io.Writer) int {
 	if cli.KindOf(err) == cli.KindInfra {
 		return exitInfra
 	}
+	// A usage error that names no next step of its own gets the help's.
+	if name, _, _ := strings.Cut(cmd, " "); runners[name] != nil && !strings.Contains(err.Error(), "conform ") {
+		fmt.Fprintf(stderr, "(conform help %s shows its flags)\n", name)
+	}
 	return exitUsage
 }
 
