@@ -3,7 +3,8 @@
 # under 2 s and 256 MiB of memory. Prints, per bomb, its size and the time
 # and peak RSS of `conform validate` on it, and of a `conform run` of eight
 # User operations against a server that answers every User call with it
-# (validation, reading, redaction and all three reports included).
+# (validation, reading, redaction and all three reports included), and a
+# run of 32 such answers in 4 cases of 8 steps (bench/multistep).
 # Usage: bash bench/bombs.sh   (needs python3 and GNU time: apt-get install time)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,4 +50,14 @@ for f in "$work"/*.xml; do
   r=$(tail -1 "$work/t")
   kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; : > "$work/addr"
   printf '%-14s %10s | %8s s %8s MB | %8s s %8s MB\n' "$name" "$size" "${v% *}" "$(( ${v#* } / 1024 ))" "${r% *}" "$(( ${r#* } / 1024 ))"
+done
+
+# Many large answers in one case: 4 cases of 8 steps, each step answered
+# with 10 MB, 4 at a time, evidence written as each step ends (conform run's
+# way) and, for comparison, only as each case ends.
+go build -o "$work/multistep" ./bench/multistep
+for mode in "" -per-case; do
+  /usr/bin/time -o "$work/t" -f "%e %M" "$work/multistep" $mode -reports "$work/ms" >/dev/null 2>&1 || true
+  r=$(tail -1 "$work/t")
+  printf '%-32s | %8s s %8s MB\n' "multistep 4×8×10MB ${mode:-per-step}" "${r% *}" "$(( ${r#* } / 1024 ))"
 done

@@ -184,8 +184,24 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) error {
 	if len(agents) > 0 && !all {
 		generate = sortedAgents(agents)
 	}
+	// Each step's evidence goes to disk as the step ends, and each case's
+	// messages leave memory as the case ends (report.Writer.StreamStep,
+	// Stream): a run holds one large answer at a time.
+	w := &report.Writer{Dir: o.Reports, Output: o.Output}
+	var streamErr error
+	var streamMu sync.Mutex
+	streamed := func(err error) {
+		if err != nil {
+			streamMu.Lock()
+			if streamErr == nil {
+				streamErr = err
+			}
+			streamMu.Unlock()
+		}
+	}
 	prep, err := prepare.New(prepare.Options{Set: set, Endpoint: o.Endpoint, Live: live, Tier: tier, Ticket: o.Ticket, Password: o.Password, AppToken: o.AppToken,
-		Timeout: o.Timeout, HTTP: hc, RunID: runID, Ledger: func(r results.Record) { ledger.add(r, eng.Redactor()) }, Agents: generate})
+		Timeout: o.Timeout, HTTP: hc, RunID: runID, Ledger: func(r results.Record) { ledger.add(r, eng.Redactor()) }, Agents: generate,
+		StepDone: func(r *results.Case, i int) { streamed(w.StreamStep(r, i)) }})
 	var broken *prepare.CatalogError
 	switch {
 	case errors.As(err, &broken):
@@ -194,6 +210,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) error {
 		return infraErr("%v", err)
 	}
 	eng = prep.Engine
+	w.Redactor = eng.Redactor
 	cat := prep.Catalog
 	// The certification compared with: the hashes this run records (the
 	// catalog's files, the set's schemas), before anything is sent.
@@ -262,20 +279,7 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) error {
 	// Progress: a line per case as it ends, counted; --quiet keeps only
 	// failures and errors. The engine calls this one case at a time.
 	done, width := 0, len(fmt.Sprint(len(selected)))
-	// Each case's evidence goes to disk as the case ends, and its messages
-	// leave memory (report.Writer.Stream).
-	w := &report.Writer{Dir: o.Reports, Redactor: eng.Redactor, Output: o.Output}
-	var streamErr error
-	var streamMu sync.Mutex
-	finished := func(r *results.Case) {
-		if err := w.Stream(r); err != nil {
-			streamMu.Lock()
-			if streamErr == nil {
-				streamErr = err
-			}
-			streamMu.Unlock()
-		}
-	}
+	finished := func(r *results.Case) { streamed(w.Stream(r)) }
 	progress := func(r results.Case) {
 		done++
 		if o.Quiet && !r.Errored() && !r.Failed() {

@@ -52,6 +52,12 @@ type Config struct {
 	// not allow is refused before it is sent (RUN-TIER), whatever skipped
 	// or did not skip its case. "" (the embedded mock): no guard.
 	Guard safety.Tier
+	// StepDone, when set, gets a case's result after each of its steps
+	// (clean-up calls included), step i just added: the run's report
+	// writer writes that step's evidence then and keeps an excerpt of its
+	// messages (report.Writer.StreamStep), so that a case of many large
+	// answers holds one at a time.
+	StepDone func(res *results.Case, i int)
 	// Ledger, when set, gets every change of a record the run created (made,
 	// removed, left), as it happens, from several goroutines.
 	Ledger func(results.Record)
@@ -172,17 +178,28 @@ func (e *Engine) Run(ctx context.Context, c *fixture.Case) results.Case {
 			break
 		}
 		r := e.safeStep(ctx, c, st, vars)
-		res.Steps = append(res.Steps, r)
 		led.track(st, r, vars)
+		res.Steps = append(res.Steps, r)
+		e.stepDone(&res)
 		if stepErrored(r) {
 			break
 		}
 	}
-	res.Steps = append(res.Steps, led.cleanUp(ctx)...)
+	for _, r := range led.cleanUp(ctx) {
+		res.Steps = append(res.Steps, r)
+		e.stepDone(&res)
+	}
 	res.Records = led.records()
 	res.Seconds = time.Since(start).Seconds()
 	res.Finish()
 	return res
+}
+
+// stepDone hands the case's last step to StepDone.
+func (e *Engine) stepDone(res *results.Case) {
+	if e.cfg.StepDone != nil {
+		e.cfg.StepDone(res, len(res.Steps)-1)
+	}
 }
 
 // Describe is a case's result before it runs: its identity.

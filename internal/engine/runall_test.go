@@ -125,3 +125,26 @@ func TestRunAllNoticesADeadEndpointAndADeadline(t *testing.T) {
 		t.Errorf("after the deadline: %s", last.Summary())
 	}
 }
+
+// StepDone gets each step as it ends, in order, with the step just added
+// and its exchange (what the report writer streams to disk then).
+func TestStepDoneEveryStep(t *testing.T) {
+	srv := httptest.NewServer(mock.MustNew(mock.Options{}))
+	defer srv.Close()
+	var seen []int
+	e, _ := engine.New(engine.Config{Endpoint: srv.URL, Timeout: 5 * time.Second, StepDone: func(r *results.Case, i int) {
+		if i != len(r.Steps)-1 || r.Steps[i].Exchange == nil || r.Steps[i].Exchange.Response == "" {
+			t.Errorf("step %d of %d handed without its exchange", i, len(r.Steps))
+		}
+		seen = append(seen, i)
+	}})
+	if err := e.Authenticate(context.Background(), mock.DefaultUser, mock.DefaultPassword); err != nil {
+		t.Fatal(err)
+	}
+	c := sampleCases(1, "GetUserInfo")[0]
+	c.Steps = append(c.Steps, c.Steps[0], c.Steps[0])
+	r := e.Run(context.Background(), c)
+	if r.Status != results.Passed || len(seen) != 3 || seen[0] != 0 || seen[2] != 2 {
+		t.Errorf("status %s, StepDone saw %v", r.Status, seen)
+	}
+}

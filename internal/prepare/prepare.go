@@ -54,6 +54,7 @@ type Options struct {
 	HTTP     *http.Client // nil: soap's default client
 	RunID    string
 	Ledger   func(results.Record) // each record the run creates, as it is made
+	StepDone func(*results.Case, int) // each step as it ends (engine.Config.StepDone)
 	// Agents whose cases are generated (nil: every agent of the set): a
 	// run of one agent reads one agent's schemas.
 	Agents []string
@@ -77,7 +78,7 @@ func New(o Options) (*Run, error) {
 		guard = ""
 	}
 	eng, err := engine.New(engine.Config{Endpoint: o.Endpoint, Ticket: o.Ticket, AppToken: app, Timeout: o.Timeout, Contracts: o.Set, HTTP: o.HTTP,
-		RunID: o.RunID, Guard: guard, Ledger: o.Ledger})
+		RunID: o.RunID, Guard: guard, Ledger: o.Ledger, StepDone: o.StepDone})
 	if err != nil {
 		return nil, err
 	}

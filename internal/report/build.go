@@ -27,6 +27,20 @@ type Writer struct {
 
 	mu       sync.Mutex
 	streamed map[string]*streamedCase // Operation + "\x00" + Name → the case as Stream built it
+	stepsMu  sync.Mutex                 // guards steps (Write holds mu while it reads them)
+	steps    map[stepKey]*streamedStep // steps whose evidence StreamStep wrote
+}
+
+// stepKey names a step of a case: Operation + "\x00" + Name, and its index.
+type stepKey struct {
+	c string
+	i int
+}
+
+// streamedStep is a step whose evidence StreamStep wrote as it ended.
+type streamedStep struct {
+	files []string
+	red   *soap.Redactor // the redactor the files were redacted with
 }
 
 // streamedCase is a case whose evidence Stream wrote as it ended.
@@ -80,6 +94,35 @@ func (w *Writer) Stream(res *results.Case) error {
 	return nil
 }
 
+// StreamStep writes the evidence of a case's step i as soon as the step
+// ends and keeps of its messages only what a report page shows (shown), so
+// that a case of many large answers holds one at a time, not all of them
+// until it ends. Stream and Write use the files it wrote, redacted again
+// if the run learned a credential since. Safe for concurrent use, a case's
+// steps in order.
+func (w *Writer) StreamStep(res *results.Case, i int) error {
+	ex := res.Steps[i].Exchange
+	if ex == nil {
+		return nil
+	}
+	w.mu.Lock()
+	if err := w.begin(); err != nil {
+		w.mu.Unlock()
+		return err
+	}
+	w.mu.Unlock()
+	red := w.Redactor()
+	files, err := w.writeEvidence(res, i, red)
+	if err != nil {
+		return err
+	}
+	w.stepsMu.Lock()
+	w.steps[stepKey{res.Operation + "\x00" + res.Name, i}] = &streamedStep{files: files, red: red}
+	w.stepsMu.Unlock()
+	ex.Request, ex.Response = shown(ex.Request), shown(ex.Response)
+	return nil
+}
+
 // begin prepares the staging folder, once per run.
 func (w *Writer) begin() error {
 	if w.streamed != nil {
@@ -95,6 +138,9 @@ func (w *Writer) begin() error {
 		return err
 	}
 	w.streamed = map[string]*streamedCase{}
+	w.stepsMu.Lock()
+	w.steps = map[stepKey]*streamedStep{}
+	w.stepsMu.Unlock()
 	return nil
 }
 
@@ -109,16 +155,8 @@ func (w *Writer) streamedOf(res *results.Case) (*Case, error) {
 	if red == sc.red {
 		return &sc.c, nil
 	}
-	for _, f := range sc.files {
-		data, err := os.ReadFile(w.stagingPath(f))
-		if err != nil {
-			return nil, err
-		}
-		if out := red.String(string(data)); out != string(data) {
-			if err := os.WriteFile(w.stagingPath(f), []byte(out), 0o644); err != nil {
-				return nil, err
-			}
-		}
+	if err := w.redactFiles(sc.files, red); err != nil {
+		return nil, err
 	}
 	c := sc.c.redacted(red)
 	return &c, nil
@@ -326,8 +364,46 @@ func slug(s string) string {
 	return strings.Trim(unsafeChars.ReplaceAllString(strings.ToLower(s), "-"), "-")
 }
 
-// evidence writes one step's exchange and returns the paths to attach.
+// evidence writes one step's exchange and returns the paths to attach;
+// a step StreamStep wrote has its files, redacted again if the run learned
+// a credential since.
 func (w *Writer) evidence(res *results.Case, i int) ([]string, error) {
+	w.stepsMu.Lock()
+	ss := w.steps[stepKey{res.Operation + "\x00" + res.Name, i}]
+	w.stepsMu.Unlock()
+	if ss == nil {
+		return w.writeEvidence(res, i, w.Redactor())
+	}
+	if red := w.Redactor(); red != ss.red {
+		if err := w.redactFiles(ss.files, red); err != nil {
+			return nil, err
+		}
+		w.stepsMu.Lock()
+		ss.red = red
+		w.stepsMu.Unlock()
+	}
+	return ss.files, nil
+}
+
+// redactFiles redacts evidence files (by their final paths) again.
+func (w *Writer) redactFiles(files []string, red *soap.Redactor) error {
+	for _, f := range files {
+		data, err := os.ReadFile(w.stagingPath(f))
+		if err != nil {
+			return err
+		}
+		if out := red.String(string(data)); out != string(data) {
+			if err := os.WriteFile(w.stagingPath(f), []byte(out), 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// writeEvidence writes one step's exchange, redacted by red, and returns
+// the paths to attach.
+func (w *Writer) writeEvidence(res *results.Case, i int, red *soap.Redactor) ([]string, error) {
 	st := res.Steps[i]
 	ex := st.Exchange
 	if ex == nil {
@@ -346,7 +422,7 @@ func (w *Writer) evidence(res *results.Case, i int) ([]string, error) {
 	var files []string
 	put := func(name string, data string) error {
 		// Written as a string: a 10 MB answer is not copied once more.
-		if err := writeString(filepath.Join(dir, name), w.redactXML(data)); err != nil {
+		if err := writeString(filepath.Join(dir, name), red.XML(data)); err != nil {
 			return err
 		}
 		files = append(files, filepath.Join(reports, rel, name))
@@ -394,8 +470,8 @@ const maxShown = 64 << 10
 // costs no more for a 10 MB answer; a credential that straddles the
 // page's own cut is whole in what is redacted (Case.redacted cuts last).
 func shown(b string) string {
-	if len(b) <= maxShown {
-		return b
+	if len(b) <= maxShown || (len(b) <= 2*maxShown+len(cutNote)+20 && strings.HasSuffix(b, " more bytes in the evidence file]")) {
+		return b // short, or shown already (StreamStep)
 	}
 	return b[:2*maxShown] + fmt.Sprintf(cutNote, len(b)-maxShown)
 }

@@ -80,3 +80,50 @@ func TestPageCutKeepsNoPartOfACredential(t *testing.T) {
 		t.Errorf("the page shows %d bytes, not the first 64 KiB and a note", len(shown))
 	}
 }
+
+// StreamStep writes a step's evidence as the step ends and keeps only the
+// page's excerpt of its messages: a case of several large answers holds
+// one at a time. The files are whole, and a credential the run learns
+// after a step was streamed is redacted in them too.
+func TestStreamedSteps(t *testing.T) {
+	const late = "a-token-learned-later"
+	red := netserver.NewRedactor()
+	dir := t.TempDir()
+	w := &report.Writer{Dir: dir, Redactor: func() *soap.Redactor { return red }}
+	res := results.Case{Operation: "User.GetExternalTokens", Name: "many steps", Status: results.Failed}
+	for i := 0; i < 3; i++ {
+		body := late + strings.Repeat("x", 1<<20)
+		res.Steps = append(res.Steps, results.Step{Name: "get", Call: "User.GetExternalTokens",
+			Exchange: &results.Exchange{URL: "http://x", Request: "<r/>", Response: body, Status: 200},
+			Checks:   []results.Check{{ID: "EXP-VALUE", Status: results.Failed, Message: "bad"}}})
+		if err := w.StreamStep(&res, i); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(res.Steps[i].Exchange.Response); n > 2*64<<10+100 {
+			t.Errorf("step %d still holds %d bytes of its response after StreamStep", i, n)
+		}
+	}
+	red = netserver.NewRedactor(late)
+	if err := w.Stream(&res); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := w.Write([]results.Case{res})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, st := range sum.Cases[0].Steps {
+		if len(st.Evidence) != 3 {
+			t.Fatalf("step %d: evidence %v", i, st.Evidence)
+		}
+		data, err := os.ReadFile(st.Evidence[1])
+		if err != nil || len(data) < 1<<20 {
+			t.Errorf("step %d: the response evidence has %d bytes, %v", i, len(data), err)
+		}
+		if strings.Contains(string(data), late) {
+			t.Errorf("step %d: the evidence keeps the credential learned later", i)
+		}
+		if st.Exchange == nil || strings.Contains(st.Exchange.Response, late) || !strings.Contains(st.Exchange.Response, "more bytes in the evidence file]") {
+			t.Errorf("step %d: the page's excerpt: %.80q", i, st.Exchange.Response)
+		}
+	}
+}
