@@ -53,7 +53,7 @@ type Options struct {
 	Timeout  time.Duration
 	HTTP     *http.Client // nil: soap's default client
 	RunID    string
-	Ledger   func(results.Record) // each record the run creates, as it is made
+	Ledger   func(results.Record)     // each record the run creates, as it is made
 	StepDone func(*results.Case, int) // each step as it ends (engine.Config.StepDone)
 	// Agents whose cases are generated (nil: every agent of the set): a
 	// run of one agent reads one agent's schemas.

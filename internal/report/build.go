@@ -26,8 +26,8 @@ type Writer struct {
 	staging string // evidence folder being written
 
 	mu       sync.Mutex
-	streamed map[string]*streamedCase // Operation + "\x00" + Name → the case as Stream built it
-	stepsMu  sync.Mutex                 // guards steps (Write holds mu while it reads them)
+	streamed map[string]*streamedCase  // Operation + "\x00" + Name → the case as Stream built it
+	stepsMu  sync.Mutex                // guards steps (Write holds mu while it reads them)
 	steps    map[stepKey]*streamedStep // steps whose evidence StreamStep wrote
 }
 
