@@ -23,6 +23,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/conform-dev/conform/internal/engine"
+	"github.com/conform-dev/conform/internal/fixture"
 	"github.com/conform-dev/conform/internal/mock"
 	"github.com/conform-dev/conform/internal/plan"
 	"github.com/conform-dev/conform/internal/prepare"
@@ -92,20 +93,9 @@ func (o *RunOptions) fromEnv() {
 // Run runs `conform run`.
 func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) error {
 	o.fromEnv()
-	// Everything printed passes through the run's redaction: the secrets
-	// given, and every credential the engine learns once it exists.
 	var eng *engine.Engine
-	given := netserver.NewRedactor(o.Ticket, o.Password, o.AppToken)
-	red := func() *soap.Redactor {
-		if eng != nil {
-			return eng.Redactor()
-		}
-		return given
-	}
-	stdout, flushOut := Protect(stdout, red)
-	defer flushOut()
-	stderr, flushErr := Protect(stderr, red)
-	defer flushErr()
+	stdout, stderr, flush := o.protect(stdout, stderr, &eng)
+	defer flush()
 	say := func(format string, args ...any) { fmt.Fprintf(stderr, "conform run: "+format+"\n", args...) }
 	shard, err := o.check()
 	if err != nil {
@@ -119,61 +109,20 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageErr("--ca-cert: %v", err)
 	}
-	agents, all, err := parseAgents(o.Agents)
+	set, agents, lv, err := contractsFor(ctx, hc, o, live)
 	if err != nil {
-		return usageErr("%v", err)
-	}
-	everyAgent := all && live
-	if everyAgent {
-		// Against an install, all means every agent of Services88: those
-		// not pinned are taken from the install, and one it does not serve
-		// is reported as not hosted, not as a failure.
-		agents, all = map[string]bool{}, false
-		for _, a := range netserver.Agents {
-			agents[a] = true
-		}
-	}
-	set, err := LoadContracts(o.Contracts, nil)
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	var lv liveAgents
-	if len(agents) > 0 && !all {
-		if lv, err = gatherLive(ctx, hc, o, set, agents, everyAgent, live); err != nil {
-			return err
-		}
-		if len(lv.wsdls) > 0 {
-			// The set again, with the install's own contracts besides.
-			if set, err = LoadContracts(o.Contracts, lv.wsdls); err != nil {
-				return usageErr("%v", err)
-			}
-		}
+		return err
 	}
 	unplanned, notHosted := lv.unplanned, lv.notHosted
-	if len(notHosted) > 0 {
-		fmt.Fprintf(stdout, "conform run: not hosted by the install (HTTP 404 for their WSDL), so not tested: %s\n", strings.Join(notHosted, ", "))
-	}
+	announce(set, notHosted, stdout, stderr)
 	// The embedded mock serves exactly the contracts the run loads (the
 	// pinned ones and any --contracts folder's).
 	if !live && !o.Plan {
-		endpoint, stop, err := prepare.Mock(set)
+		stop, err := o.useMock(set, stdout)
 		if err != nil {
-			return infraErr("%v", err)
+			return err
 		}
 		defer stop()
-		o.Endpoint = endpoint
-		if o.Ticket == "" && o.User == "" {
-			o.User, o.Password = mock.DefaultUser, mock.DefaultPassword
-		}
-		fmt.Fprintf(stdout, "conform run: no --endpoint: testing the embedded mock (not an installation) at %s\n", o.Endpoint)
-	}
-	for _, svc := range set.Overrides {
-		say("warning: --contracts %s replaces the pinned %s contract", set.Origins[svc], svc)
-	}
-	for a := range agents {
-		if set.Contract(a) == nil && !slices.Contains(unplanned, a) {
-			return usageErr("--agents: no agent %q (loaded: %s)", a, strings.Join(setServices(set), ", "))
-		}
 	}
 	tier := safety.TierOf(o.AllowMutations, o.MayDamageInstall)
 	runID := newRunID()
@@ -181,72 +130,33 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) error {
 	defer ledger.close()
 	// Cases are generated for the agents under test only.
 	var generate []string
-	if len(agents) > 0 && !all {
+	if len(agents) > 0 {
 		generate = sortedAgents(agents)
 	}
 	// Each step's evidence goes to disk as the step ends, and each case's
 	// messages leave memory as the case ends (report.Writer.StreamStep,
 	// Stream): a run holds one large answer at a time.
 	w := &report.Writer{Dir: o.Reports, Output: o.Output}
-	var streamErr error
-	var streamMu sync.Mutex
-	streamed := func(err error) {
-		if err != nil {
-			streamMu.Lock()
-			if streamErr == nil {
-				streamErr = err
-			}
-			streamMu.Unlock()
-		}
-	}
-	prep, err := prepare.New(prepare.Options{Set: set, Endpoint: o.Endpoint, Live: live, Tier: tier, Ticket: o.Ticket, Password: o.Password, AppToken: o.AppToken,
+	var streamErr firstErr
+	prep, err := prepareRun(prepare.Options{Set: set, Endpoint: o.Endpoint, Live: live, Tier: tier, Ticket: o.Ticket, Password: o.Password, AppToken: o.AppToken,
 		Timeout: o.Timeout, HTTP: hc, RunID: runID, Ledger: func(r results.Record) { ledger.add(r, eng.Redactor()) }, Agents: generate,
-		StepDone: func(r *results.Case, i int) { streamed(w.StreamStep(r, i)) }})
-	var broken *prepare.CatalogError
-	switch {
-	case errors.As(err, &broken):
-		return usageErr("%v", err)
-	case err != nil:
-		return infraErr("%v", err)
+		StepDone: func(r *results.Case, i int) { streamErr.keep(w.StreamStep(r, i)) }})
+	if err != nil {
+		return err
 	}
 	eng = prep.Engine
 	w.Redactor = eng.Redactor
 	cat := prep.Catalog
-	// The certification compared with: the hashes this run records (the
-	// catalog's files, the set's schemas), before anything is sent.
-	if o.ExpectManifest != "" {
-		diff, err := CheckManifest(o.ExpectManifest, set.Hashes, cat.Hashes)
-		if err != nil {
-			return usageErr("--expect-manifest: %v", err)
-		}
-		if len(diff) > 0 {
-			return usageErr("--expect-manifest %s: this conform's schemas or fixtures differ from those of that certification, so its results would not be comparable:\n  %s\nRun the conform version that made it (see its manifest), or certify anew without --expect-manifest.", o.ExpectManifest, strings.Join(diff, "\n  "))
-		}
+	if err := expectManifest(o.ExpectManifest, set, cat); err != nil {
+		return err
 	}
-	ops, err := parseOps(o.Ops, eng)
+	pl, err := o.plan(eng, cat, plan.Selection{Shard: shard, Agents: agents}, tier, live)
 	if err != nil {
-		return usageErr("%v", err)
+		return err
 	}
-	sel := plan.Selection{Ops: ops, Shard: shard}
-	if len(agents) > 0 && !all {
-		sel.Agents = agents
-	}
-	if o.LabelFilter != "" {
-		lf, _ := types.ParseLabelFilter(o.LabelFilter) // checked above
-		sel.Match = lf
-	}
-	pl := plan.Make(cat, sel, tier, live)
 	pl.Unplanned = unplanned
 	if o.Plan {
-		// Nothing has been sent, and nothing will be.
-		if o.PlanJSON {
-			if err := pl.WriteJSON(stdout); err != nil {
-				return infraErr("%v", err)
-			}
-			return nil
-		}
-		pl.WriteText(stdout)
-		return nil
+		return writePlan(pl, o.PlanJSON, stdout) // nothing has been sent, and nothing will be
 	}
 	// Say what the run may touch before it touches anything.
 	fmt.Fprintf(stdout, "conform run: %s\n", pl.Headline())
@@ -262,35 +172,23 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) error {
 	// a run of one operation fetches one agent's WSDL, not 57.
 	tested := pl.Agents()
 	// --deadline bounds the whole run from here on: the WSDL fetches too.
-	runCtx := ctx
+	runCtx, cancel := ctx, context.CancelFunc(func() {})
 	if o.Deadline > 0 {
-		var cancel context.CancelFunc
 		runCtx, cancel = context.WithTimeout(ctx, o.Deadline)
-		defer cancel()
 	}
+	defer cancel()
 	drift, notCompared := driftWarnings(liveDrift(runCtx, hc, o.Endpoint, o.Timeout, set, tested), tested, stderr)
 
 	start := time.Now().UTC()
 	parallel := o.Parallel
 	if parallel <= 0 {
-		parallel = defaultParallel(live)
+		parallel = defaultParallel(live) // one per CPU for the mock, 4 for an install
 	}
 	selected := pl.Cases()
-	// Progress: a line per case as it ends, counted; --quiet keeps only
-	// failures and errors. The engine calls this one case at a time.
-	done, width := 0, len(fmt.Sprint(len(selected)))
-	finished := func(r *results.Case) { streamed(w.Stream(r)) }
-	progress := func(r results.Case) {
-		done++
-		if o.Quiet && !r.Errored() && !r.Failed() {
-			return
-		}
-		fmt.Fprintf(stdout, "[%*d/%d] %s\n", width, done, len(selected), soap.Printable(eng.Redactor().String(progressLine(r))))
-	}
 	fmt.Fprintf(stdout, "conform run: %d cases, %d at a time\n", len(selected), parallel)
 	res := eng.RunAll(runCtx, selected, engine.RunOptions{
-		Parallel: parallel, MaxTransportFailures: o.MaxTransportFailures, Progress: progress,
-		Skip: pl.Skip, Finished: finished,
+		Parallel: parallel, MaxTransportFailures: o.MaxTransportFailures, Progress: progress(len(selected), o.Quiet, eng, stdout),
+		Skip: pl.Skip, Finished: func(r *results.Case) { streamErr.keep(w.Stream(r)) },
 	})
 	took := time.Since(start)
 	if !o.Quiet {
@@ -299,19 +197,199 @@ func Run(ctx context.Context, o RunOptions, stdout, stderr io.Writer) error {
 	if ctx.Err() != nil {
 		say("interrupted: the cases not yet run are reported as not attempted")
 	}
-	m := prepare.Manifest(o.manifestOptions(), live, start, cat, set)
-	m.Server, m.WSDLDrift, m.WSDLNotCompared = eng.SystemInfo(ctx), drift, notCompared
-	m.RunID, m.NotHosted, m.Contracts = runID, notHosted, origins(res, set)
-	if streamErr != nil {
-		return infraErr("cannot write the evidence: %v", streamErr)
+	if err := streamErr.get(); err != nil {
+		return infraErr("cannot write the evidence: %v", err)
 	}
-	w.Manifest = m
+	w.Manifest = prepare.Manifest(o.manifestOptions(), live, start, cat, set)
+	w.Manifest.Server, w.Manifest.WSDLDrift, w.Manifest.WSDLNotCompared = eng.SystemInfo(ctx), drift, notCompared
+	w.Manifest.RunID, w.Manifest.NotHosted, w.Manifest.Contracts = runID, notHosted, origins(res, set)
 	sum, err := w.Write(res)
 	if err != nil {
 		return infraErr("cannot write the reports: %v", err)
 	}
 	printLedger(sum, live, stdout)
 	return verdict(sum, o.Reports, took, stdout)
+}
+
+// contractsFor loads the run's contract set and resolves --agents: against
+// an install, all is every agent of Services88, and an agent no loaded
+// contract describes is taken from the install's own WSDL (or reported as
+// not hosted); against the embedded mock, all is every loaded agent.
+// agents is nil when every loaded agent is tested.
+func contractsFor(ctx context.Context, hc *http.Client, o RunOptions, live bool) (*contracts.Set, map[string]bool, liveAgents, error) {
+	var lv liveAgents
+	agents, all, err := parseAgents(o.Agents)
+	if err != nil {
+		return nil, nil, lv, usageErr("%v", err)
+	}
+	everyAgent := all && live
+	if everyAgent {
+		// Against an install, all means every agent of Services88: those
+		// not pinned are taken from the install, and one it does not serve
+		// is reported as not hosted, not as a failure.
+		agents, all = map[string]bool{}, false
+		for _, a := range netserver.Agents {
+			agents[a] = true
+		}
+	}
+	set, err := LoadContracts(o.Contracts, nil)
+	if err != nil {
+		return nil, nil, lv, usageErr("%v", err)
+	}
+	if len(agents) > 0 && !all {
+		if lv, err = gatherLive(ctx, hc, o, set, agents, everyAgent, live); err != nil {
+			return nil, nil, lv, err
+		}
+		if len(lv.wsdls) > 0 {
+			// The set again, with the install's own contracts besides.
+			if set, err = LoadContracts(o.Contracts, lv.wsdls); err != nil {
+				return nil, nil, lv, usageErr("%v", err)
+			}
+		}
+	}
+	for a := range agents {
+		if set.Contract(a) == nil && !slices.Contains(lv.unplanned, a) {
+			return nil, nil, lv, usageErr("--agents: no agent %q (loaded: %s)", a, strings.Join(setServices(set), ", "))
+		}
+	}
+	if all {
+		agents = nil
+	}
+	return set, agents, lv, nil
+}
+
+// announce says which agents the install does not host, and which pinned
+// contracts a --contracts folder replaces.
+func announce(set *contracts.Set, notHosted []string, stdout, stderr io.Writer) {
+	if len(notHosted) > 0 {
+		fmt.Fprintf(stdout, "conform run: not hosted by the install (HTTP 404 for their WSDL), so not tested: %s\n", strings.Join(notHosted, ", "))
+	}
+	for _, svc := range set.Overrides {
+		fmt.Fprintf(stderr, "conform run: warning: --contracts %s replaces the pinned %s contract\n", set.Origins[svc], svc)
+	}
+}
+
+// protect passes everything the run prints through its redaction: the
+// secrets given, and every credential the engine (*eng, once it exists)
+// learns; flush writes what the consoles hold.
+func (o RunOptions) protect(stdout, stderr io.Writer, eng **engine.Engine) (io.Writer, io.Writer, func()) {
+	given := netserver.NewRedactor(o.Ticket, o.Password, o.AppToken)
+	red := func() *soap.Redactor {
+		if *eng != nil {
+			return (*eng).Redactor()
+		}
+		return given
+	}
+	stdout, flushOut := Protect(stdout, red)
+	stderr, flushErr := Protect(stderr, red)
+	return stdout, stderr, func() { flushOut(); flushErr() }
+}
+
+// useMock starts the embedded mock, serving exactly the set's contracts,
+// points the run at it, and logs in as its default user unless other
+// credentials were given.
+func (o *RunOptions) useMock(set *contracts.Set, stdout io.Writer) (stop func(), err error) {
+	endpoint, stop, err := prepare.Mock(set)
+	if err != nil {
+		return nil, infraErr("%v", err)
+	}
+	o.Endpoint = endpoint
+	if o.Ticket == "" && o.User == "" {
+		o.User, o.Password = mock.DefaultUser, mock.DefaultPassword
+	}
+	fmt.Fprintf(stdout, "conform run: no --endpoint: testing the embedded mock (not an installation) at %s\n", o.Endpoint)
+	return stop, nil
+}
+
+// prepareRun builds the engine and the catalog: a catalog that does not
+// load is a usage error (the fixtures), anything else infrastructure.
+func prepareRun(po prepare.Options) (*prepare.Run, error) {
+	prep, err := prepare.New(po)
+	var broken *prepare.CatalogError
+	switch {
+	case errors.As(err, &broken):
+		return nil, usageErr("%v", err)
+	case err != nil:
+		return nil, infraErr("%v", err)
+	}
+	return prep, nil
+}
+
+// plan is what the run sends at its tier and what it skips: sel (shard
+// and agents) narrowed by --ops and --label-filter.
+func (o RunOptions) plan(eng *engine.Engine, cat *fixture.Catalog, sel plan.Selection, tier safety.Tier, live bool) (*plan.Plan, error) {
+	ops, err := parseOps(o.Ops, eng)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	sel.Ops = ops
+	if o.LabelFilter != "" {
+		lf, _ := types.ParseLabelFilter(o.LabelFilter) // checked by o.check
+		sel.Match = lf
+	}
+	return plan.Make(cat, sel, tier, live), nil
+}
+
+// firstErr keeps the first error of many goroutines (the evidence writes).
+type firstErr struct {
+	mu  sync.Mutex
+	err error
+}
+
+func (f *firstErr) keep(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err == nil {
+		f.err = err
+	}
+}
+
+func (f *firstErr) get() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err
+}
+
+// expectManifest refuses a run whose schemas or fixtures (the hashes it
+// records: the catalog's files, the set's schemas) are not those of an
+// earlier certification's summary.json; "" checks nothing.
+func expectManifest(path string, set *contracts.Set, cat *fixture.Catalog) error {
+	if path == "" {
+		return nil
+	}
+	diff, err := CheckManifest(path, set.Hashes, cat.Hashes)
+	if err != nil {
+		return usageErr("--expect-manifest: %v", err)
+	}
+	if len(diff) > 0 {
+		return usageErr("--expect-manifest %s: this conform's schemas or fixtures differ from those of that certification, so its results would not be comparable:\n  %s\nRun the conform version that made it (see its manifest), or certify anew without --expect-manifest.", path, strings.Join(diff, "\n  "))
+	}
+	return nil
+}
+
+// writePlan prints the plan, as text or as JSON.
+func writePlan(pl *plan.Plan, asJSON bool, stdout io.Writer) error {
+	if !asJSON {
+		pl.WriteText(stdout)
+		return nil
+	}
+	if err := pl.WriteJSON(stdout); err != nil {
+		return infraErr("%v", err)
+	}
+	return nil
+}
+
+// progress prints a line per case as it ends, counted; quiet keeps only
+// failures and errors. The engine calls it one case at a time.
+func progress(n int, quiet bool, eng *engine.Engine, stdout io.Writer) func(results.Case) {
+	done, width := 0, len(fmt.Sprint(n))
+	return func(r results.Case) {
+		done++
+		if quiet && !r.Errored() && !r.Failed() {
+			return
+		}
+		fmt.Fprintf(stdout, "[%*d/%d] %s\n", width, done, n, soap.Printable(eng.Redactor().String(progressLine(r))))
+	}
 }
 
 // login checks that the endpoint answers, then the ticket given, or logs

@@ -157,15 +157,17 @@ func parse(source string, data []byte) (*Contract, *xmltree.Node, error) {
 	// The root first, from a stream: what is not a WSDL (an install that
 	// answers ?singleWsdl with a SOAP message, or anything else) is refused
 	// before a tree of it is built.
-	if name, line, ok := rootOf(data); ok && (name.Space != NSWSDL || name.Local != "definitions") {
-		return nil, nil, srcErr(source, line, fmt.Sprintf("root element is {%s}%s, not a WSDL 1.1 wsdl:definitions", name.Space, name.Local))
+	notWSDL := func(name xml.Name) bool { return name.Space != NSWSDL || name.Local != "definitions" }
+	if name, line, ok := rootOf(data); ok && notWSDL(name) {
+		return nil, nil, rootErr(source, name, line)
 	}
 	root, err := xmltree.Parse(source, data)
 	if err != nil {
 		return nil, nil, err
 	}
-	if root.Name.Space != NSWSDL || root.Name.Local != "definitions" {
-		return nil, nil, srcErr(source, root.Line, fmt.Sprintf("root element is {%s}%s, not a WSDL 1.1 wsdl:definitions", root.Name.Space, root.Name.Local))
+	// (When the stream could not tell: a DOCTYPE, an undeclared prefix.)
+	if notWSDL(root.Name) {
+		return nil, nil, rootErr(source, root.Name, root.Line)
 	}
 	if imp := root.Child(NSWSDL, "import"); imp != nil {
 		return nil, nil, srcErr(source, imp.Line, "wsdl:import is not supported: give conform the single-file WSDL (…/Agent.svc?singleWsdl)")
@@ -177,40 +179,9 @@ func parse(source string, data []byte) (*Contract, *xmltree.Node, error) {
 	}
 	tns := c.TargetNamespace
 
-	// Messages: name → parts (part name → element).
-	type part struct {
-		name string
-		el   QName
-		line int
-	}
-	messages := map[string][]part{}
-	for _, m := range root.ChildrenNamed(NSWSDL, "message") {
-		var parts []part
-		for _, p := range m.ChildrenNamed(NSWSDL, "part") {
-			if p.Attr("element") == "" {
-				return nil, nil, srcErr(source, p.Line, fmt.Sprintf("message %s part %s has no element attribute: conform supports document/literal only", m.Attr("name"), p.Attr("name")))
-			}
-			q, err := resolve(p, p.Attr("element"))
-			if err != nil {
-				return nil, nil, srcErr(source, p.Line, err.Error())
-			}
-			parts = append(parts, part{p.Attr("name"), q, p.Line})
-		}
-		messages[m.Attr("name")] = parts
-	}
-	lookupMsg := func(n *xmltree.Node, ref string) ([]part, error) {
-		q, err := resolve(n, ref)
-		if err != nil {
-			return nil, srcErr(source, n.Line, err.Error())
-		}
-		if q.Namespace != tns {
-			return nil, srcErr(source, n.Line, fmt.Sprintf("message %s is outside the WSDL's target namespace", ref))
-		}
-		parts, ok := messages[q.Name]
-		if !ok {
-			return nil, srcErr(source, n.Line, fmt.Sprintf("message %s is not defined", ref))
-		}
-		return parts, nil
+	d := &wsdlDoc{source: source, tns: tns}
+	if err := d.readMessages(root); err != nil {
+		return nil, nil, err
 	}
 
 	// PortType operations: name → input/output message parts.
@@ -268,57 +239,12 @@ func parse(source string, data []byte) (*Contract, *xmltree.Node, error) {
 		if !ok || pto.in == nil || pto.out == nil {
 			return nil, nil, srcErr(source, bo.Line, fmt.Sprintf("operation %s is not a request-response operation of portType %s", name, ptName.Name))
 		}
-		for _, dir := range []struct {
-			pt  *xmltree.Node
-			bn  *xmltree.Node
-			dst *Message
-		}{{pto.in, bo.Child(NSWSDL, "input"), &op.Input}, {pto.out, bo.Child(NSWSDL, "output"), &op.Output}} {
-			parts, err := lookupMsg(dir.pt, dir.pt.Attr("message"))
-			if err != nil {
-				return nil, nil, err
-			}
-			if dir.bn == nil {
-				return nil, nil, srcErr(source, bo.Line, fmt.Sprintf("operation %s lacks an input or output in the binding", name))
-			}
-			body := dir.bn.Child(soapNS, "body")
-			if body == nil {
-				return nil, nil, srcErr(source, dir.bn.Line, fmt.Sprintf("operation %s: no soap:body", name))
-			}
-			if use := body.Attr("use"); use != "" && use != "literal" {
-				return nil, nil, srcErr(source, body.Line, fmt.Sprintf("operation %s: use=%q; conform supports literal only", name, use))
-			}
-			bodyParts := parts
-			if ps := body.Attr("parts"); ps != "" {
-				bodyParts = nil
-				for _, want := range strings.Fields(ps) {
-					for _, p := range parts {
-						if p.name == want {
-							bodyParts = append(bodyParts, p)
-						}
-					}
-				}
-			}
-			if len(bodyParts) != 1 {
-				return nil, nil, srcErr(source, body.Line, fmt.Sprintf("operation %s: the body has %d parts; document/literal needs exactly one (WS-I BP R2201)", name, len(bodyParts)))
-			}
-			dir.dst.Body = bodyParts[0].el
-			dir.dst.Headers = []Header{}
-			for _, h := range dir.bn.ChildrenNamed(soapNS, "header") {
-				hparts, err := lookupMsg(h, h.Attr("message"))
-				if err != nil {
-					return nil, nil, err
-				}
-				found := false
-				for _, p := range hparts {
-					if p.name == h.Attr("part") {
-						dir.dst.Headers = append(dir.dst.Headers, Header{Part: p.name, Element: p.el})
-						found = true
-					}
-				}
-				if !found {
-					return nil, nil, srcErr(source, h.Line, fmt.Sprintf("operation %s: header part %s is not in message %s", name, h.Attr("part"), h.Attr("message")))
-				}
-			}
+		var err error
+		if op.Input, err = d.message(name, pto.in, bo.Child(NSWSDL, "input"), bo, soapNS); err != nil {
+			return nil, nil, err
+		}
+		if op.Output, err = d.message(name, pto.out, bo.Child(NSWSDL, "output"), bo, soapNS); err != nil {
+			return nil, nil, err
 		}
 		c.Operations = append(c.Operations, op)
 	}
@@ -345,6 +271,118 @@ func srcErr(source string, line int, msg string) error {
 func resolve(n *xmltree.Node, v string) (QName, error) {
 	ns, local, err := n.Resolve(v)
 	return QName{Namespace: ns, Name: local}, err
+}
+
+// rootErr refuses a document whose root is not wsdl:definitions.
+func rootErr(source string, name xml.Name, line int) error {
+	return srcErr(source, line, fmt.Sprintf("root element is {%s}%s, not a WSDL 1.1 wsdl:definitions", name.Space, name.Local))
+}
+
+// wsdlDoc is what parse knows of a WSDL besides its tree: its source (for
+// errors), target namespace and messages.
+type wsdlDoc struct {
+	source   string
+	tns      string
+	messages map[string][]part // message name → its parts
+}
+
+// part is a message part: its name, element and line.
+type part struct {
+	name string
+	el   QName
+	line int
+}
+
+// readMessages reads every wsdl:message; each part must name an element
+// (document/literal).
+func (d *wsdlDoc) readMessages(root *xmltree.Node) error {
+	d.messages = map[string][]part{}
+	for _, m := range root.ChildrenNamed(NSWSDL, "message") {
+		var parts []part
+		for _, p := range m.ChildrenNamed(NSWSDL, "part") {
+			if p.Attr("element") == "" {
+				return srcErr(d.source, p.Line, fmt.Sprintf("message %s part %s has no element attribute: conform supports document/literal only", m.Attr("name"), p.Attr("name")))
+			}
+			q, err := resolve(p, p.Attr("element"))
+			if err != nil {
+				return srcErr(d.source, p.Line, err.Error())
+			}
+			parts = append(parts, part{p.Attr("name"), q, p.Line})
+		}
+		d.messages[m.Attr("name")] = parts
+	}
+	return nil
+}
+
+// lookupMsg finds the message a node refers to, in the target namespace.
+func (d *wsdlDoc) lookupMsg(n *xmltree.Node, ref string) ([]part, error) {
+	q, err := resolve(n, ref)
+	if err != nil {
+		return nil, srcErr(d.source, n.Line, err.Error())
+	}
+	if q.Namespace != d.tns {
+		return nil, srcErr(d.source, n.Line, fmt.Sprintf("message %s is outside the WSDL's target namespace", ref))
+	}
+	parts, ok := d.messages[q.Name]
+	if !ok {
+		return nil, srcErr(d.source, n.Line, fmt.Sprintf("message %s is not defined", ref))
+	}
+	return parts, nil
+}
+
+// message is one direction of a bound operation: pt the portType's input
+// or output, bn the binding's (nil when missing), op the binding operation.
+// Its body is exactly one literal part (WS-I BP R2201); its headers are the
+// soap:header parts.
+func (d *wsdlDoc) message(name string, pt, bn, op *xmltree.Node, soapNS string) (Message, error) {
+	var msg Message
+	parts, err := d.lookupMsg(pt, pt.Attr("message"))
+	if err != nil {
+		return msg, err
+	}
+	if bn == nil {
+		return msg, srcErr(d.source, op.Line, fmt.Sprintf("operation %s lacks an input or output in the binding", name))
+	}
+	body := bn.Child(soapNS, "body")
+	if body == nil {
+		return msg, srcErr(d.source, bn.Line, fmt.Sprintf("operation %s: no soap:body", name))
+	}
+	if use := body.Attr("use"); use != "" && use != "literal" {
+		return msg, srcErr(d.source, body.Line, fmt.Sprintf("operation %s: use=%q; conform supports literal only", name, use))
+	}
+	bodyParts := parts
+	if ps := body.Attr("parts"); ps != "" {
+		bodyParts = nil
+		for _, want := range strings.Fields(ps) {
+			for _, p := range parts {
+				if p.name == want {
+					bodyParts = append(bodyParts, p)
+				}
+			}
+		}
+	}
+	if len(bodyParts) != 1 {
+		return msg, srcErr(d.source, body.Line, fmt.Sprintf("operation %s: the body has %d parts; document/literal needs exactly one (WS-I BP R2201)", name, len(bodyParts)))
+	}
+	msg.Body = bodyParts[0].el
+	msg.Headers = []Header{}
+	for _, h := range bn.ChildrenNamed(soapNS, "header") {
+		hparts, err := d.lookupMsg(h, h.Attr("message"))
+		if err != nil {
+			return msg, err
+		}
+		found := false
+		for _, p := range hparts {
+			if p.name == h.Attr("part") {
+				msg.Headers = append(msg.Headers, Header{Part: p.name, Element: p.el})
+				found = true
+			}
+		}
+		if !found {
+			return msg, srcErr(d.source, h.Line, fmt.Sprintf("operation %s: header part %s is not in message %s", name, h.Attr("part"), h.Attr("message")))
+		}
+	}
+	return msg, nil
 }
 
 // rootOf reads the name and line of a document's root element without

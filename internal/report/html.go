@@ -189,19 +189,39 @@ func (s *Summary) HTML() ([]byte, error) {
 	for _, op := range s.Operations() {
 		v.Matrix = append(v.Matrix, *rows[op])
 	}
+	v.Agents = agentViews(v.Matrix, v.Problems, v.Open)
+	v.SkipGroups = skipGroups(v.Skipped)
+	for i, r := range s.Runs {
+		h := s.host(i)
+		if r.Target == TargetMock {
+			h = "embedded mock (not an installation) at " + h
+		}
+		v.Hosts = append(v.Hosts, h)
+	}
+	v.Title = fmt.Sprintf("conform: %s", strings.ToUpper(s.Verdict.Status))
+	var b bytes.Buffer
+	if err := page.Execute(&b, v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// agentViews groups the matrix and the problem cards by agent, agents with
+// failures first, then with errors, then by how many problems.
+func agentViews(matrix []matrixRow, problems []problem, open bool) []agentView {
 	byAgent := map[string]*agentView{}
 	var agents []*agentView
 	agentOf := func(op string) *agentView {
 		name, _, _ := strings.Cut(op, ".")
 		a := byAgent[name]
 		if a == nil {
-			a = &agentView{Name: name, Open: v.Open}
+			a = &agentView{Name: name, Open: open}
 			byAgent[name] = a
 			agents = append(agents, a)
 		}
 		return a
 	}
-	for _, r := range v.Matrix {
+	for _, r := range matrix {
 		a := agentOf(r.Operation)
 		a.Rows = append(a.Rows, r)
 		a.Ops++
@@ -216,7 +236,7 @@ func (s *Summary) HTML() ([]byte, error) {
 			a.Skipped++
 		}
 	}
-	for _, p := range v.Problems {
+	for _, p := range problems {
 		a := agentOf(p.Case.Operation)
 		a.Problems = append(a.Problems, p)
 	}
@@ -230,33 +250,28 @@ func (s *Summary) HTML() ([]byte, error) {
 		}
 		return len(a.Problems) > len(b.Problems)
 	})
-	for _, a := range agents {
-		v.Agents = append(v.Agents, *a)
+	out := make([]agentView, len(agents))
+	for i, a := range agents {
+		out[i] = *a
 	}
+	return out
+}
+
+// skipGroups groups the skipped cases by reason, the largest group first.
+func skipGroups(skipped []Case) []skipGroup {
+	var groups []skipGroup
 	idx := map[string]int{}
-	for _, c := range v.Skipped {
+	for _, c := range skipped {
 		i, ok := idx[c.SkipReason]
 		if !ok {
-			i = len(v.SkipGroups)
+			i = len(groups)
 			idx[c.SkipReason] = i
-			v.SkipGroups = append(v.SkipGroups, skipGroup{Reason: c.SkipReason})
+			groups = append(groups, skipGroup{Reason: c.SkipReason})
 		}
-		v.SkipGroups[i].Cases = append(v.SkipGroups[i].Cases, c)
+		groups[i].Cases = append(groups[i].Cases, c)
 	}
-	sort.SliceStable(v.SkipGroups, func(i, j int) bool { return len(v.SkipGroups[i].Cases) > len(v.SkipGroups[j].Cases) })
-	for i, r := range s.Runs {
-		h := s.host(i)
-		if r.Target == TargetMock {
-			h = "embedded mock (not an installation) at " + h
-		}
-		v.Hosts = append(v.Hosts, h)
-	}
-	v.Title = fmt.Sprintf("conform: %s", strings.ToUpper(s.Verdict.Status))
-	var b bytes.Buffer
-	if err := page.Execute(&b, v); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	sort.SliceStable(groups, func(i, j int) bool { return len(groups[i].Cases) > len(groups[j].Cases) })
+	return groups
 }
 
 // CheckCount is the number of checks made, whatever their outcome: the one
